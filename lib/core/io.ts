@@ -1,0 +1,26 @@
+/** File helpers: nothing is written half-way. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Write `data` to `file` through a temporary file in the same folder and a rename. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`could not write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Read a UTF-8 text file with an error that names the path. */
+export function readTextFile(file: string, what = 'file'): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${what} ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A training loop for unfolded networks and small neural nets: Adam, minibatches, epochs,
+ * validation, early stopping with best-parameter restore, optional gradient clipping, and a loss
+ * history returned as data. It knows nothing of any paper: a paper supplies the trainable variables,
+ * a batch source and a loss.
+ *
+ * Memory: every step runs inside `tf.tidy`; batches returned by `batch()` are disposed after their
+ * step. `history.numTensors` records `tf.memory().numTensors` at each epoch end so leaks show up.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Progress, silentProgress, Ticker } from './progress';
+
+export interface TrainConfig<B> {
+  /** the trainable parameters */
+  variables: tf.Variable[];
+  /** a minibatch for (epoch, step within the epoch); any tensors in it are disposed after the step */
+  batch: (epoch: number, step: number) => B;
+  /** scalar loss to minimise on a batch */
+  loss: (batch: B) => tf.Scalar;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** Adam learning rate, or a schedule of the global step */
+  learningRate: number | ((globalStep: number) => number);
+  /** Adam β1, β2, ε (tfjs defaults 0.9, 0.999, 1e-8 unless given) */
+  adam?: { beta1?: number; beta2?: number; epsilon?: number };
+  /** validation loss (lower is better), run every `validateEvery` epochs; read once */
+  validate?: () => number;
+  validateEvery?: number;
+  /** stop after this many validations without improvement; restores the best parameters */
+  patience?: number;
+  /** clip gradients by global norm */
+  clipNorm?: number;
+  /** what to do with a non-finite loss: throw (default) or skip the update */
+  onNonFinite?: 'throw' | 'skip';
+  progress?: Progress;
+  /** label for progress output */
+  phase?: string;
+}
+
+export interface TrainHistory {
+  /** global step index of each recorded loss */
+  step: number[];
+  epoch: number[];
+  loss: number[];
+  validation: { epoch: number; loss: number }[];
+  /** tf.memory().numTensors at the end of each epoch */
+  numTensors: number[];
+  bestValidation?: { epoch: number; loss: number };
+  stoppedEarly: boolean;
+  skippedSteps: number;
+  seconds: number;
+}
+
+function checkPositiveInt(v: number, name: string): void {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer; got ${v}`);
+}
+
+/** Disposes every tensor reachable in a batch object (arrays, plain objects, Complex pairs). */
+export function disposeBatch(b: unknown): void {
+  if (b instanceof tf.Tensor) b.dispose();
+  else if (Array.isArray(b)) b.forEach(disposeBatch);
+  else if (b !== null && typeof b === 'object') Object.values(b as Record<string, unknown>).forEach(disposeBatch);
+}
+
+/** Scale all gradients by min(1, clipNorm/‖g‖) where ‖g‖ is the global norm over all of them. */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
+  return tf.tidy(() => {
+    const names = Object.keys(grads);
+    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+    const factor = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+    const out: tf.NamedTensorMap = {};
+    for (const n of names) out[n] = tf.mul(grads[n], factor);
+    return out;
+  });
+}
+
+/** Train `variables` to minimise `loss` with Adam. Returns the loss history as data. */
+export function train<B>(cfg: TrainConfig<B>): TrainHistory {
+  checkPositiveInt(cfg.epochs, 'epochs');
+  checkPositiveInt(cfg.stepsPerEpoch, 'stepsPerEpoch');
+  if (cfg.variables.length === 0) throw new Error('variables: nothing to train (empty list)');
+  const lr0 = typeof cfg.learningRate === 'number' ? cfg.learningRate : cfg.learningRate(0);
+  if (!(lr0 > 0) || !Number.isFinite(lr0)) throw new Error(`learningRate must be a finite number > 0; got ${lr0}`);
+  if (cfg.clipNorm !== undefined && !(cfg.clipNorm > 0)) throw new Error(`clipNorm must be > 0; got ${cfg.clipNorm}`);
+  const validateEvery = cfg.validateEvery ?? 1;
+  checkPositiveInt(validateEvery, 'validateEvery');
+  if (cfg.patience !== undefined) checkPositiveInt(cfg.patience, 'patience');
+
+  const optimizer = tf.train.adam(lr0, cfg.adam?.beta1, cfg.adam?.beta2, cfg.adam?.epsilon);
+  // tfjs keeps the rate in a protected field; a schedule updates it before each step
+  const setLr = (lr: number) => {
+    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  };
+  const history: TrainHistory = {
+    step: [], epoch: [], loss: [], validation: [], numTensors: [], stoppedEarly: false, skippedSteps: 0, seconds: 0,
+  };
+  const progress = cfg.progress ?? silentProgress;
+  const total = cfg.epochs * cfg.stepsPerEpoch;
+  const ticker = new Ticker(progress, cfg.phase ?? 'train', total);
+  let best: { epoch: number; loss: number; values: tf.Tensor[] } | undefined;
+  let sinceBest = 0;
+  let globalStep = 0;
+  try {
+    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+      let epochLoss = 0;
+      for (let s = 0; s < cfg.stepsPerEpoch; s++, globalStep++) {
+        if (typeof cfg.learningRate === 'function') setLr(cfg.learningRate(globalStep));
+        const batch = cfg.batch(epoch, s);
+        let lossValue: number;
+        try {
+          lossValue = tf.tidy(() => {
+            const { value, grads } = tf.variableGrads(() => cfg.loss(batch), cfg.variables);
+            const v = value.dataSync()[0];
+            if (Number.isFinite(v)) {
+              const g = cfg.clipNorm ? clipByGlobalNorm(grads, cfg.clipNorm) : grads;
+              optimizer.applyGradients(g as Parameters<typeof optimizer.applyGradients>[0]);
+            }
+            return v;
+          });
+        } finally {
+          disposeBatch(batch);
+        }
+        if (!Number.isFinite(lossValue)) {
+          if (cfg.onNonFinite === 'skip') {
+            history.skippedSteps++;
+            continue;
+          }
+          throw new Error(`loss is ${lossValue} at epoch ${epoch}, step ${s}: check the learning rate and input scaling`);
+        }
+        history.step.push(globalStep);
+        history.epoch.push(epoch);
+        history.loss.push(lossValue);
+        epochLoss += lossValue;
+        ticker.tick(globalStep + 1, { epoch, loss: lossValue });
+      }
+      const values: Record<string, number> = { 'epoch loss': epochLoss / cfg.stepsPerEpoch };
+      if (cfg.validate && ((epoch + 1) % validateEvery === 0 || epoch === cfg.epochs - 1)) {
+        const vl = cfg.validate();
+        history.validation.push({ epoch, loss: vl });
+        values['val loss'] = vl;
+        if (!best || vl < best.loss) {
+          best?.values.forEach((t) => t.dispose());
+          best = { epoch, loss: vl, values: cfg.variables.map((v) => tf.clone(v)) };
+          sinceBest = 0;
+        } else {
+          sinceBest++;
+        }
+      }
+      history.numTensors.push(tf.memory().numTensors);
+      ticker.tick(globalStep, { epoch, values });
+      if (cfg.patience !== undefined && sinceBest >= cfg.patience) {
+        history.stoppedEarly = true;
+        break;
+      }
+    }
+    if (best) {
+      // restore the best validated parameters
+      cfg.variables.forEach((v, i) => v.assign(best!.values[i]));
+      history.bestValidation = { epoch: best.epoch, loss: best.loss };
+    }
+  } finally {
+    best?.values.forEach((t) => t.dispose());
+    optimizer.dispose();
+  }
+  history.seconds = ticker.elapsedSec();
+  ticker.end({ loss: history.loss[history.loss.length - 1], message: history.stoppedEarly ? 'early stop' : undefined });
+  return history;
+}

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint, restoreInto, saveCheckpoint } from '../../lib/train/checkpoint';
+import { setup, arr } from '../helpers';
+
+test('parameters round-trip through JSON and restore into variables', async () => {
+  await setup();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ckpt-'));
+  const file = path.join(dir, 'sub', 'params.json');
+  const gamma = tf.tensor2d([[1, 0.5], [0.25, 2]]);
+  saveCheckpoint(file, { gamma }, { preset: 'quick', seed: 1 });
+  const c = loadCheckpoint(file);
+  assert.equal(c.meta.preset, 'quick');
+  const v = tf.variable(tf.zeros([2, 2]));
+  restoreInto(c, { gamma: v });
+  assert.deepEqual(Array.from(arr(v)), [1, 0.5, 0.25, 2]);
+  assert.throws(() => restoreInto(c, { beta: v }), /no parameter "beta"; it has: gamma/);
+  assert.throws(() => restoreInto(c, { gamma: tf.variable(tf.zeros([4])) }), /has shape \[2,2\], variable has \[4\]/);
+  assert.throws(() => saveCheckpoint(file, { bad: tf.tensor1d([NaN]) }), /params.bad: contains non-finite/);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['params.json'], 'no temp files left behind');
+  fs.writeFileSync(path.join(dir, 'broken.json'), '{"format": "x"');
+  assert.throws(() => loadCheckpoint(path.join(dir, 'broken.json')), /is not valid JSON/);
+  assert.throws(() => loadCheckpoint(path.join(dir, 'missing.json')), /checkpoint .*missing.json cannot be read: ENOENT/);
+  fs.writeFileSync(path.join(dir, 'short.json'), JSON.stringify({ format: 'precoding-workbook/params@1', params: { a: { shape: [2], values: [1] } } }));
+  assert.throws(() => loadCheckpoint(path.join(dir, 'short.json')), /params.a must hold 2 finite numbers/);
+});

@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { clipByGlobalNorm, train } from '../../lib/train/loop';
+import { RecordingProgress } from '../../lib/train/progress';
+import { Rng } from '../../lib/core/random';
+import { setup, assertClose, arr } from '../helpers';
+
+/** Least squares y = X w* + noise: the loop must reach the closed-form solution (XᵀX)⁻¹Xᵀy. */
+function problem(seed: number) {
+  const rng = new Rng(seed);
+  const n = 256, d = 3;
+  const x = rng.normalArray(n * d);
+  const wTrue = [1.5, -2, 0.5];
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = wTrue.reduce((s, w, j) => s + w * x[i * d + j], 0) + 0.1 * rng.gauss();
+  // closed form via normal equations (3×3, Cramer's rule)
+  const a = [[0, 0, 0], [0, 0, 0], [0, 0, 0]], b = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
+    b[j] += x[i * d + j] * y[i];
+    for (let k = 0; k < d; k++) a[j][k] += x[i * d + j] * x[i * d + k];
+  }
+  const det = (m: number[][]) => m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  const d0 = det(a);
+  const wLs = [0, 1, 2].map((c) => det(a.map((row, r) => row.map((v, k) => (k === c ? b[r] : v)))) / d0);
+  return { x: Float32Array.from(x), y: Float32Array.from(y), n, d, wLs, rng };
+}
+
+test('Adam minibatch loop converges to the least-squares solution; tensors stay flat', async () => {
+  await setup();
+  const p = problem(1);
+  const w = tf.variable(tf.zeros([p.d, 1]));
+  const bs = 32;
+  const before = tf.memory().numTensors;
+  const progress = new RecordingProgress();
+  const h = train({
+    variables: [w],
+    batch: (_e, s) => ({
+      x: tf.tensor(p.x.subarray(s * bs * p.d, (s + 1) * bs * p.d), [bs, p.d]),
+      y: tf.tensor(p.y.subarray(s * bs, (s + 1) * bs), [bs, 1]),
+    }),
+    loss: (b) => tf.mean(tf.square(tf.sub(tf.matMul(b.x, w), b.y))) as tf.Scalar,
+    epochs: 60,
+    stepsPerEpoch: p.n / bs,
+    learningRate: (step) => (step < 300 ? 0.05 : 0.005),
+    progress,
+    phase: 'lsq',
+  });
+  assertClose(arr(w), p.wLs, 0.02, 'w vs closed form');
+  assert.equal(h.loss.length, 60 * 8);
+  assert.ok(h.loss[h.loss.length - 1] < 0.05 * h.loss[0]);
+  // flat memory: the same count at every epoch end, and nothing left after
+  assert.ok(h.numTensors.every((n) => n === h.numTensors[0]), `numTensors per epoch: ${h.numTensors}`);
+  assert.equal(tf.memory().numTensors, before);
+  const kinds = progress.events.map((e) => e.kind);
+  assert.equal(kinds[0], 'start');
+  assert.equal(kinds[kinds.length - 1], 'end');
+  const mid = progress.events.find((e) => e.kind === 'update' && e.done === 240)!;
+  assert.ok(mid.etaSec !== undefined && mid.etaSec >= 0 && mid.loss !== undefined);
+  w.dispose();
+});
+
+test('early stopping halts on a rising validation loss and restores the best parameters', async () => {
+  await setup();
+  const w = tf.variable(tf.scalar(0));
+  let calls = 0;
+  // training pushes w up forever; validation is best at w = 1
+  const h = train({
+    variables: [w],
+    batch: () => null,
+    loss: () => tf.neg(w) as tf.Scalar,
+    epochs: 50,
+    stepsPerEpoch: 1,
+    learningRate: 0.25,
+    adam: { beta1: 0, beta2: 0 },
+    validate: () => {
+      calls++;
+      return Math.abs(w.dataSync()[0] - 1);
+    },
+    patience: 3,
+  });
+  assert.ok(h.stoppedEarly);
+  assert.ok(calls < 50);
+  assert.equal(h.bestValidation!.loss, Math.min(...h.validation.map((v) => v.loss)));
+  assertClose(w.dataSync()[0], 1, 1e-6, 'restored w');
+  w.dispose();
+});
+
+test('non-finite losses throw or are skipped; bad settings are named', async () => {
+  await setup();
+  const w = tf.variable(tf.scalar(1));
+  const cfg = { variables: [w], batch: () => null, loss: () => tf.div(w, 0) as tf.Scalar, epochs: 1, stepsPerEpoch: 2, learningRate: 0.1 };
+  assert.throws(() => train(cfg), /loss is Infinity at epoch 0, step 0/);
+  const h = train({ ...cfg, onNonFinite: 'skip' });
+  assert.equal(h.skippedSteps, 2);
+  assert.equal(w.dataSync()[0], 1, 'no update on a skipped step');
+  assert.throws(() => train({ ...cfg, epochs: 0 }), /epochs must be a positive integer/);
+  assert.throws(() => train({ ...cfg, learningRate: -1 }), /learningRate must be a finite number > 0/);
+  assert.throws(() => train({ ...cfg, variables: [] }), /variables: nothing to train/);
+  w.dispose();
+});
+
+test('clipByGlobalNorm rescales to the clip norm and keeps the direction', async () => {
+  await setup();
+  const g = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) };
+  const c = clipByGlobalNorm(g, 1);
+  assertClose([...arr(c.a), ...arr(c.b)], [0.6, 0, 0, 0.8], 1e-6);
+  const same = clipByGlobalNorm(g, 10);
+  assertClose([...arr(same.a), ...arr(same.b)], [3, 0, 0, 4], 1e-6);
+});
