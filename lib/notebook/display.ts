@@ -1,0 +1,100 @@
+/**
+ * Where output goes: a Jupyter cell (tslab kernel) or the terminal.
+ *
+ * Inside a tslab kernel, `tslab.newDisplay()` gives an output that can be overwritten in place
+ * (progress bars). tslab's kernel loads the project's own `node_modules/tslab`, so this module and
+ * the notebook's cells share one tslab instance; `inJupyter()` asks it whether a kernel is attached.
+ * The headless runner (tools/nb) attaches its own display sink the same way.
+ */
+import type { Display } from 'tslab';
+import { formatEvent, Progress, ProgressEvent } from '../train/progress';
+
+interface TslabModule {
+  newDisplay(): Display;
+  display: Display;
+}
+
+interface JupyterHook {
+  lastWriteDisplayData: unknown;
+}
+
+function loadTslab(): TslabModule | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const hook = require('tslab/dist/jupyter') as JupyterHook;
+    if (hook.lastWriteDisplayData == null) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('tslab') as TslabModule;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when running inside a tslab kernel (or the headless runner), where rich output is shown. */
+export function inJupyter(): boolean {
+  return loadTslab() !== undefined;
+}
+
+/** A display that can be rewritten in place; undefined outside Jupyter. */
+export function newDisplay(): Display | undefined {
+  return loadTslab()?.newDisplay();
+}
+
+/** Show HTML in the current cell (inside Jupyter); returns false elsewhere. */
+export function showHtml(html: string): boolean {
+  const t = loadTslab();
+  if (!t) return false;
+  t.display.html(html);
+  return true;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/**
+ * Progress in the terminal: rewrites one line on a TTY, else prints a line at most every
+ * `intervalSec` seconds (CI logs stay short), always the start and the end.
+ */
+export function terminalProgress(opts: { stream?: NodeJS.WriteStream; intervalSec?: number } = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  const tty = Boolean(stream.isTTY);
+  const interval = (opts.intervalSec ?? (tty ? 0.2 : 10)) * 1000;
+  let last = 0;
+  return {
+    report(e: ProgressEvent) {
+      const now = Date.now();
+      if (e.kind === 'update' && now - last < interval) return;
+      last = now;
+      const line = formatEvent(e);
+      if (tty) stream.write(`\r\x1b[2K${line}${e.kind === 'end' ? '\n' : ''}`);
+      else if (e.kind !== 'start') stream.write(line + '\n');
+    },
+  };
+}
+
+/** Progress in a Jupyter cell: one HTML progress bar updated in place (throttled). */
+export function jupyterProgress(opts: { intervalSec?: number } = {}): Progress {
+  const interval = (opts.intervalSec ?? 0.25) * 1000;
+  let display: Display | undefined;
+  let last = 0;
+  return {
+    report(e: ProgressEvent) {
+      const now = Date.now();
+      if (e.kind === 'update' && now - last < interval) return;
+      last = now;
+      display ??= newDisplay();
+      if (!display) return;
+      const max = Math.max(e.total, 1);
+      display.html(
+        `<div style="font-family:monospace;font-size:12px"><progress value="${Math.min(e.done, max)}" max="${max}" style="width:240px;vertical-align:middle"></progress> ` +
+          `${escapeHtml(formatEvent(e, 0).replace(' [] ', ' '))}</div>`,
+      );
+    },
+  };
+}
+
+/** The right renderer for where we run: a Jupyter cell, else the terminal. */
+export function autoProgress(): Progress {
+  return inJupyter() ? jupyterProgress() : terminalProgress();
+}
