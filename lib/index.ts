@@ -1,3 +1,21 @@
+/**
+ * The public face of the workbook library: what notebooks (`import … from "@precoding-workbook/lib"`)
+ * and scripts use. Rooms: core (numbers) ← phy (radio) ← train (learning) ← papers ← notebook (display).
+ */
 export * from './core/backend';
 export { Rng } from './core/random';
+export type { Seed } from './core/random';
 export * as complex from './core/complex';
+export type { Complex } from './core/complex';
+export * as linalg from './core/linalg';
+
+export * from './train/loop';
+export * from './train/estimators';
+export * from './train/checkpoint';
+export * from './train/progress';
+
+export * from './notebook/display';
+export { show, showFigure, figureHtml, saveFigureHtml, toPlotly } from './notebook/figure';
+export type { FigureSpec, Series } from './notebook/figure';
+export * from './notebook/table';
+export * from './notebook/results';

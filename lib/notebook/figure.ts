@@ -167,9 +167,14 @@ export function slug(s: string): string {
 /**
  * Show a figure where we run: inline in Jupyter; in a browser via nodeplotlib from a script; or,
  * when no browser may open (CI set, or PRECODING_NO_BROWSER=1), saved under results/figures/.
- * Returns where it went.
+ * Returns nothing, so a notebook cell ending in `show(…)` prints nothing; `showFigure` says where.
  */
-export function show(spec: FigureSpec): { where: 'jupyter' | 'browser' | 'file'; file?: string } {
+export function show(spec: FigureSpec): void {
+  showFigure(spec);
+}
+
+/** `show`, returning where the figure went (and the file, when saved). */
+export function showFigure(spec: FigureSpec): { where: 'jupyter' | 'browser' | 'file'; file?: string } {
   if (inJupyter()) {
     showHtml(figureHtml(spec, { includePlotly: !plotlyEmbedded }));
     plotlyEmbedded = true;
@@ -178,6 +183,7 @@ export function show(spec: FigureSpec): { where: 'jupyter' | 'browser' | 'file';
   if (process.env.CI || process.env.PRECODING_NO_BROWSER) {
     const root = path.resolve(__dirname, '..', '..');
     const file = saveFigureHtml(spec, path.join(root, 'results', 'figures', `${slug(spec.title)}.html`));
+    console.log(`figure "${spec.title}" saved to ${file}`);
     return { where: 'file', file };
   }
   const fig = toPlotly(spec);

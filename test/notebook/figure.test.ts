@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { figureHtml, resetFigureSession, saveFigureHtml, show, toPlotly, FigureSpec } from '../../lib/notebook/figure';
+import { figureHtml, resetFigureSession, saveFigureHtml, showFigure, toPlotly, FigureSpec } from '../../lib/notebook/figure';
 
 const spec: FigureSpec = {
   title: 'BER </script> test',
@@ -48,8 +48,8 @@ test('inside Jupyter plotly.js is embedded once per session, not once per figure
   hook.lastWriteDisplayData = (msg: { data: Record<string, string> }) => outs.push(msg.data['text/html']);
   try {
     resetFigureSession();
-    assert.equal(show(spec).where, 'jupyter');
-    assert.equal(show(spec).where, 'jupyter');
+    assert.equal(showFigure(spec).where, 'jupyter');
+    assert.equal(showFigure(spec).where, 'jupyter');
     assert.ok(outs[0].length > 1e6, 'first figure embeds plotly.js');
     assert.ok(outs[1].length < 20000, 'second figure reuses it');
   } finally {

@@ -1,0 +1,253 @@
+/**
+ * Headless notebook runner (no Python needed): executes a notebook top to bottom with tslab's own
+ * converter and executor in a child process started in the notebook's folder, injects parameters
+ * after the cell tagged `parameters` (papermill-style, as a cell tagged `injected-parameters`),
+ * enforces a per-cell time limit, and writes the executed notebook with its outputs. On the first
+ * failing cell it stops and reports the cell number and the error.
+ */
+import { fork, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as nb from '@jupyterlab/nbformat';
+import { writeFileAtomic } from '../lib/core/io';
+import type { CellOutput, WorkerReply, WorkerRequest } from './notebookProtocol';
+
+export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
+
+export interface RunOptions {
+  /** parameters to inject, e.g. { preset: 'quick', snrDb: 10 } */
+  params?: Record<string, ParamValue>;
+  /** where to write the executed notebook (default results/executed/<name>.ipynb next to the project) */
+  out?: string;
+  /** per-cell time limit in seconds (default 600) */
+  cellTimeoutSec?: number;
+  /** echo cell progress to this stream (default: none) */
+  log?: (line: string) => void;
+  /** extra environment for the kernel process */
+  env?: Record<string, string>;
+}
+
+export interface CellReport {
+  index: number;
+  ok: boolean;
+  seconds: number;
+}
+
+export interface RunResult {
+  ok: boolean;
+  out: string;
+  cells: CellReport[];
+  /** set when a cell failed: which (1-based among all cells) and why */
+  failure?: { cell: number; message: string };
+  seconds: number;
+}
+
+export function sourceText(s: nb.MultilineString): string {
+  return Array.isArray(s) ? s.join('') : s;
+}
+
+function toSourceLines(text: string): string[] {
+  const lines = text.split('\n');
+  return lines.map((l, i) => (i < lines.length - 1 ? l + '\n' : l)).filter((l, i) => l !== '' || i < lines.length - 1);
+}
+
+/** Read and validate an .ipynb file. */
+export function readNotebook(file: string): nb.INotebookContent {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`notebook ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  let json: nb.INotebookContent;
+  try {
+    json = JSON.parse(text) as nb.INotebookContent;
+  } catch (e) {
+    throw new Error(`notebook ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!json || !Array.isArray(json.cells) || json.nbformat !== 4) {
+    throw new Error(`notebook ${file} is not an nbformat 4 notebook (needs "nbformat": 4 and a "cells" array)`);
+  }
+  return json;
+}
+
+function tags(cell: nb.ICell): string[] {
+  const t = (cell.metadata as { tags?: unknown }).tags;
+  return Array.isArray(t) ? t.map(String) : [];
+}
+
+/** Names a parameters cell declares (`let x = …`, `var x = …`, `const x = …`). */
+export function declaredParameters(source: string): string[] {
+  const names: string[] = [];
+  const re = /^\s*(?:export\s+)?(?:let|var|const)\s+([A-Za-z_$][\w$]*)/gm;
+  for (let m = re.exec(source); m; m = re.exec(source)) names.push(m[1]);
+  return names;
+}
+
+/** Parse `key=value` (value as JSON when it parses, else a string). */
+export function parseParam(arg: string): [string, ParamValue] {
+  const i = arg.indexOf('=');
+  if (i <= 0) throw new Error(`parameter "${arg}" must look like name=value`);
+  const key = arg.slice(0, i).trim();
+  const raw = arg.slice(i + 1);
+  if (!/^[A-Za-z_$][\w$]*$/.test(key)) throw new Error(`parameter name "${key}" is not an identifier`);
+  try {
+    return [key, JSON.parse(raw) as ParamValue];
+  } catch {
+    return [key, raw];
+  }
+}
+
+/**
+ * The notebook with an `injected-parameters` cell after the `parameters` cell (any earlier injected
+ * cell is replaced). Unknown parameter names are an error listing the declared ones.
+ */
+export function injectParameters(book: nb.INotebookContent, params: Record<string, ParamValue>): nb.INotebookContent {
+  const cells = book.cells.filter((c) => !tags(c).includes('injected-parameters'));
+  const keys = Object.keys(params);
+  if (keys.length === 0) return { ...book, cells };
+  const at = cells.findIndex((c) => c.cell_type === 'code' && tags(c).includes('parameters'));
+  if (at < 0) throw new Error('the notebook has no code cell tagged "parameters"; cannot inject ' + keys.join(', '));
+  const declared = declaredParameters(sourceText(cells[at].source));
+  const unknown = keys.filter((k) => !declared.includes(k));
+  if (unknown.length) {
+    throw new Error(`unknown parameter(s) ${unknown.join(', ')}; the parameters cell declares: ${declared.join(', ') || '(none)'}`);
+  }
+  // the trailing `undefined;` keeps tslab from printing the last assigned value
+  const src = ['// Injected parameters', ...keys.map((k) => `${k} = ${JSON.stringify(params[k])};`), 'undefined;'].join('\n');
+  const injected: nb.ICodeCell = {
+    cell_type: 'code',
+    execution_count: null,
+    metadata: { tags: ['injected-parameters'] },
+    outputs: [],
+    source: toSourceLines(src),
+  };
+  return { ...book, cells: [...cells.slice(0, at + 1), injected, ...cells.slice(at + 1)] };
+}
+
+function errorOutput(message: string, stderr: string): CellOutput {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const ename = /^(\w*Error)\b/.exec(lines.find((l) => /Error\b/.test(l)) ?? '')?.[1] ?? 'Error';
+  return { output_type: 'error', ename, evalue: message, traceback: lines.length ? lines : [message] };
+}
+
+function firstErrorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  return (
+    lines.find((l) => /^[A-Za-z]*Error(: |$)/.test(l) || /^Uncaught/.test(l)) ?? // a thrown error
+    lines.find((l) => /^(\S+ )?\d+:\d+ - /.test(l)) ?? // a TypeScript diagnostic "line:col - message"
+    lines.find((l) => /error|cannot|exceeded|Unhandled/i.test(l)) ??
+    lines[0] ??
+    'cell failed'
+  );
+}
+
+function toNbOutput(o: CellOutput): nb.IOutput {
+  if (o.output_type === 'display_data') return { output_type: 'display_data', data: o.data, metadata: o.metadata as nb.OutputMetadata };
+  if (o.output_type === 'stream') return { output_type: 'stream', name: o.name, text: toSourceLines(o.text) };
+  return { output_type: 'error', ename: o.ename, evalue: o.evalue, traceback: o.traceback };
+}
+
+/** Run a notebook headless. Never throws for cell failures: they are in the result. */
+export async function runNotebook(file: string, opts: RunOptions = {}): Promise<RunResult> {
+  const t0 = Date.now();
+  const abs = path.resolve(file);
+  const book = injectParameters(readNotebook(abs), opts.params ?? {});
+  const timeout = (opts.cellTimeoutSec ?? 600) * 1000;
+  if (!(timeout > 0)) throw new Error(`cellTimeoutSec must be > 0; got ${opts.cellTimeoutSec}`);
+  const root = path.resolve(__dirname, '..');
+  const out = path.resolve(opts.out ?? path.join(root, 'results', 'executed', path.basename(abs)));
+  const log = opts.log ?? (() => undefined);
+
+  const child: ChildProcess = fork(path.join(__dirname, 'notebookWorker.ts'), [], {
+    cwd: path.dirname(abs),
+    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
+    env: { ...process.env, PRECODING_NOTEBOOK: path.basename(abs, '.ipynb'), ...(opts.env ?? {}) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending: ((m: WorkerReply | { kind: 'exit'; code: number | null }) => void)[] = [];
+  const queue: (WorkerReply | { kind: 'exit'; code: number | null })[] = [];
+  const deliver = (m: WorkerReply | { kind: 'exit'; code: number | null }) => {
+    const w = pending.shift();
+    if (w) w(m);
+    else queue.push(m);
+  };
+  const cellOutputs = new Map<number, CellOutput[]>();
+  child.on('message', (m: WorkerReply) => {
+    if (m.kind === 'update') {
+      // a display shown by an earlier cell was updated
+      for (const outs of cellOutputs.values()) {
+        const i = outs.findIndex((o) => o.output_type === 'display_data' && o.displayId === m.displayId);
+        if (i >= 0) outs[i] = m.output;
+      }
+      return;
+    }
+    deliver(m);
+  });
+  child.on('exit', (code) => deliver({ kind: 'exit', code }));
+  const next = (ms: number) =>
+    new Promise<WorkerReply | { kind: 'exit'; code: number | null } | { kind: 'timeout' }>((resolve) => {
+      const q = queue.shift();
+      if (q) return resolve(q);
+      const timer = setTimeout(() => {
+        const i = pending.indexOf(done);
+        if (i >= 0) pending.splice(i, 1);
+        resolve({ kind: 'timeout' });
+      }, ms);
+      const done = (m: WorkerReply | { kind: 'exit'; code: number | null }) => {
+        clearTimeout(timer);
+        resolve(m);
+      };
+      pending.push(done);
+    });
+
+  const cells: CellReport[] = [];
+  let failure: RunResult['failure'];
+  let execCount = 0;
+  const ready = await next(120000);
+  if (ready.kind !== 'ready') {
+    failure = { cell: 0, message: `the notebook kernel did not start (${ready.kind})` };
+  }
+  for (let i = 0; i < book.cells.length && !failure; i++) {
+    const cell = book.cells[i];
+    if (cell.cell_type !== 'code') continue;
+    const source = sourceText(cell.source);
+    const req: WorkerRequest = { kind: 'execute', index: i, source };
+    child.send(req);
+    log(`[cell ${i + 1}/${book.cells.length}] running…`);
+    const reply = await next(timeout);
+    const code = cell as nb.ICodeCell;
+    code.execution_count = ++execCount;
+    if (reply.kind === 'result') {
+      cellOutputs.set(i, reply.outputs);
+      cells.push({ index: i, ok: reply.ok, seconds: reply.seconds });
+      log(`[cell ${i + 1}/${book.cells.length}] ${reply.ok ? 'ok' : 'FAILED'} in ${reply.seconds.toFixed(1)}s`);
+      if (!reply.ok) {
+        const msg = firstErrorLine(reply.stderr);
+        reply.outputs.push(errorOutput(msg, reply.stderr));
+        failure = { cell: i + 1, message: msg };
+      }
+    } else {
+      const msg =
+        reply.kind === 'timeout'
+          ? `cell ${i + 1} exceeded the time limit of ${timeout / 1000}s`
+          : `the kernel process exited (code ${'code' in reply ? reply.code : '?'}) during cell ${i + 1}`;
+      cellOutputs.set(i, [errorOutput(msg, msg)]);
+      cells.push({ index: i, ok: false, seconds: timeout / 1000 });
+      failure = { cell: i + 1, message: msg };
+    }
+  }
+  if (child.connected && child.exitCode === null) child.send({ kind: 'close' } satisfies WorkerRequest);
+  setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+
+  for (const [i, outs] of cellOutputs) (book.cells[i] as nb.ICodeCell).outputs = outs.map(toNbOutput);
+  book.metadata = {
+    ...book.metadata,
+    kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+    precoding_workbook: { executedBy: 'nb run (headless)', params: opts.params ?? {}, ok: !failure, failure: failure ?? null },
+  } as nb.INotebookMetadata;
+  writeFileAtomic(out, JSON.stringify(book, null, 1) + '\n');
+  return { ok: !failure, out, cells, failure, seconds: (Date.now() - t0) / 1000 };
+}
