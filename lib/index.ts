@@ -9,6 +9,17 @@ export * as complex from './core/complex';
 export type { Complex } from './core/complex';
 export * as linalg from './core/linalg';
 
+export * as special from './core/special';
+export * from './core/validate';
+
+export * as channels from './phy/channels';
+export * from './phy/constellation';
+export * from './phy/errorRate';
+export * as quantizer from './phy/quantizer';
+export * from './phy/precoders';
+export * from './phy/metrics';
+export * from './phy/radiation';
+
 export * from './train/loop';
 export * from './train/estimators';
 export * from './train/checkpoint';

@@ -18,3 +18,21 @@ export function assertFinite(what: string, ...xs: (tf.Tensor | Complex)[]): void
   flag.dispose();
   if (ok !== 1) throw new Error(`${what}: must be finite (found NaN or ±Infinity)`);
 }
+
+/** A positive integer option, or an error naming it: `${fn}: ${name} must be a positive integer`. */
+export function checkPositiveInt(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new Error(`${fn}: ${name} must be a positive integer; got ${String(v)}`);
+  }
+  return v;
+}
+
+/** A finite number option (optionally bounded below), or an error naming it and the range. */
+export function checkFinite(fn: string, name: string, v: unknown, min = -Infinity, minInclusive = true): number {
+  const ok = typeof v === 'number' && Number.isFinite(v) && (minInclusive ? v >= min : v > min);
+  if (!ok) {
+    const range = min === -Infinity ? 'a finite number' : `finite and ${minInclusive ? '>=' : '>'} ${min}`;
+    throw new Error(`${fn}: ${name} must be ${range}; got ${String(v)}`);
+  }
+  return v as number;
+}
