@@ -52,6 +52,19 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
+/** A Progress that renders start and end always, updates at most once per `intervalMs`. */
+function throttled(intervalMs: number, render: (e: ProgressEvent) => void): Progress {
+  let last = 0;
+  return {
+    report(e: ProgressEvent) {
+      const now = Date.now();
+      if (e.kind === 'update' && now - last < intervalMs) return;
+      last = now;
+      render(e);
+    },
+  };
+}
+
 /**
  * Progress in the terminal: rewrites one line on a TTY, else prints a line at most every
  * `intervalSec` seconds (CI logs stay short), always the start and the end.
@@ -59,39 +72,25 @@ export function escapeHtml(s: string): string {
 export function terminalProgress(opts: { stream?: NodeJS.WriteStream; intervalSec?: number } = {}): Progress {
   const stream = opts.stream ?? process.stderr;
   const tty = Boolean(stream.isTTY);
-  const interval = (opts.intervalSec ?? (tty ? 0.2 : 10)) * 1000;
-  let last = 0;
-  return {
-    report(e: ProgressEvent) {
-      const now = Date.now();
-      if (e.kind === 'update' && now - last < interval) return;
-      last = now;
-      const line = formatEvent(e);
-      if (tty) stream.write(`\r\x1b[2K${line}${e.kind === 'end' ? '\n' : ''}`);
-      else if (e.kind !== 'start') stream.write(line + '\n');
-    },
-  };
+  return throttled((opts.intervalSec ?? (tty ? 0.2 : 10)) * 1000, (e) => {
+    const line = formatEvent(e);
+    if (tty) stream.write(`\r\x1b[2K${line}${e.kind === 'end' ? '\n' : ''}`);
+    else if (e.kind !== 'start') stream.write(line + '\n');
+  });
 }
 
 /** Progress in a Jupyter cell: one HTML progress bar updated in place (throttled). */
 export function jupyterProgress(opts: { intervalSec?: number } = {}): Progress {
-  const interval = (opts.intervalSec ?? 0.25) * 1000;
   let display: Display | undefined;
-  let last = 0;
-  return {
-    report(e: ProgressEvent) {
-      const now = Date.now();
-      if (e.kind === 'update' && now - last < interval) return;
-      last = now;
-      display ??= newDisplay();
-      if (!display) return;
-      const max = Math.max(e.total, 1);
-      display.html(
-        `<div style="font-family:monospace;font-size:12px"><progress value="${Math.min(e.done, max)}" max="${max}" style="width:240px;vertical-align:middle"></progress> ` +
-          `${escapeHtml(formatEvent(e, 0).replace(' [] ', ' '))}</div>`,
-      );
-    },
-  };
+  return throttled((opts.intervalSec ?? 0.25) * 1000, (e) => {
+    display ??= newDisplay();
+    if (!display) return;
+    const max = Math.max(e.total, 1);
+    display.html(
+      `<div style="font-family:monospace;font-size:12px"><progress value="${Math.min(e.done, max)}" max="${max}" style="width:240px;vertical-align:middle"></progress> ` +
+        `${escapeHtml(formatEvent(e, 0).replace(' [] ', ' '))}</div>`,
+    );
+  });
 }
 
 /** The right renderer for where we run: a Jupyter cell, else the terminal. */
