@@ -30,3 +30,6 @@ export { show, showFigure, figureHtml, saveFigureHtml, toPlotly } from './notebo
 export type { FigureSpec, Series } from './notebook/figure';
 export * from './notebook/table';
 export * from './notebook/results';
+
+export * as tour from './tour/experiments';
+export * from './phy/link';

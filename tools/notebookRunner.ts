@@ -117,6 +117,7 @@ export function injectParameters(book: nb.INotebookContent, params: Record<strin
   // the trailing `undefined;` keeps tslab from printing the last assigned value
   const src = ['// Injected parameters', ...keys.map((k) => `${k} = ${JSON.stringify(params[k])};`), 'undefined;'].join('\n');
   const injected: nb.ICodeCell = {
+    id: 'injected-parameters',
     cell_type: 'code',
     execution_count: null,
     metadata: { tags: ['injected-parameters'] },

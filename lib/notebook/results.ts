@@ -54,13 +54,12 @@ export class ResultsWriter {
     checkName(notebook, 'notebook');
   }
 
-  /** Save a table as results/<notebook>/<name>.csv. */
-  table(name: string, df: DataFrame): string {
+  /** Save a table as results/<notebook>/<name>.csv (returns nothing, so a notebook cell ending here prints nothing). */
+  table(name: string, df: DataFrame): void {
     checkName(name, 'table name');
     const file = saveCsv(df, path.join(resultsDir(), this.notebook, `${name}.csv`));
     const rel = path.relative(PROJECT_ROOT, file);
     if (!this.tables.includes(rel)) this.tables.push(rel);
-    return file;
   }
 
   /** Write results/<notebook>.json and return what was written. */

@@ -19,22 +19,31 @@ export type DataFrame = Danfo.DataFrame;
 export type Cell = number | string | boolean | null;
 export type Row = Record<string, Cell>;
 
+/** A table cell from any value: numbers, strings, booleans as they are; anything else as JSON. */
+function toCell(v: unknown): Cell {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return JSON.stringify(v);
+}
+
 /** A DataFrame from row objects (columns in first-seen order) or from named columns. */
-export function dataFrame(data: Row[] | Record<string, Cell[]>): DataFrame {
+export function dataFrame(data: readonly object[] | Record<string, readonly Cell[]>): DataFrame {
   if (Array.isArray(data)) {
-    if (data.length === 0) throw new Error('dataFrame(rows): needs at least one row');
+    const rows = data as readonly Record<string, unknown>[];
+    if (rows.length === 0) throw new Error('dataFrame(rows): needs at least one row');
     const cols: string[] = [];
-    for (const r of data) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+    for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
     const byCol: Record<string, Cell[]> = {};
-    for (const c of cols) byCol[c] = data.map((r) => (r[c] === undefined ? null : r[c]));
+    for (const c of cols) byCol[c] = rows.map((r) => toCell(r[c]));
     return new dfd.DataFrame(byCol);
   }
-  const lens = Object.entries(data).map(([k, v]) => [k, v.length] as const);
+  const columns = data as Record<string, readonly Cell[]>;
+  const lens = Object.entries(columns).map(([k, v]) => [k, v.length] as const);
   if (lens.length === 0) throw new Error('dataFrame(columns): needs at least one column');
   if (new Set(lens.map((l) => l[1])).size > 1) {
     throw new Error(`dataFrame(columns): columns differ in length: ${lens.map(([k, n]) => `${k}=${n}`).join(', ')}`);
   }
-  return new dfd.DataFrame(data);
+  return new dfd.DataFrame(Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, [...v]])));
 }
 
 function fmt(v: unknown, digits: number): string {
