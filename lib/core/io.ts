@@ -24,3 +24,15 @@ export function readTextFile(file: string, what = 'file'): string {
     throw new Error(`${what} ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
+
+let lastYield = Date.now();
+
+/**
+ * Let the event loop run (a macrotask, not a microtask) if `everyMs` passed since the last yield:
+ * long loops call this so Jupyter progress messages and Ctrl-C get through while they compute.
+ */
+export async function yieldToEventLoop(everyMs = 100): Promise<void> {
+  if (Date.now() - lastYield < everyMs) return;
+  await new Promise<void>((r) => setImmediate(r));
+  lastYield = Date.now();
+}

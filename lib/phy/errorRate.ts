@@ -18,6 +18,7 @@ import { add } from '../core/complex';
 import type { Rng } from '../core/random';
 import { normCdfInv } from '../core/special';
 import type { Constellation } from './constellation';
+import { yieldToEventLoop } from '../core/io';
 
 /** What one batch counted. Integers; errors ≤ totals. */
 export interface ErrorCounts {
@@ -187,6 +188,7 @@ export async function simulateErrorRate(options: SimulateErrorRateOptions): Prom
       if (done && reached) stoppedBy = 'target';
       else if (done && options.stopWhenNoErrors && total.bitErrors === 0 && total.symbolErrors === 0) stoppedBy = 'noErrors';
       progress?.({ snrIndex: si, row: makeRow(snr, total, batches, stoppedBy, confidence), done, elapsedMs: Date.now() - t0 });
+      await yieldToEventLoop(); // let progress reach a Jupyter cell
       if (done) break;
     }
     rows.push(makeRow(snr, total, batches, stoppedBy, confidence));

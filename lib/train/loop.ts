@@ -8,6 +8,7 @@
  * step. `history.numTensors` records `tf.memory().numTensors` at each epoch end so leaks show up.
  */
 import * as tf from '@tensorflow/tfjs';
+import { yieldToEventLoop } from '../core/io';
 import { Progress, silentProgress, Ticker } from './progress';
 
 export interface TrainConfig<B> {
@@ -74,8 +75,11 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf
   });
 }
 
-/** Train `variables` to minimise `loss` with Adam. Returns the loss history as data. */
-export function train<B>(cfg: TrainConfig<B>): TrainHistory {
+/**
+ * Train `variables` to minimise `loss` with Adam. Returns the loss history as data. Async only so
+ * that progress reaches a Jupyter cell while it runs (it yields to the event loop every ~100 ms).
+ */
+export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
   checkPositiveInt(cfg.epochs, 'epochs');
   checkPositiveInt(cfg.stepsPerEpoch, 'stepsPerEpoch');
   if (cfg.variables.length === 0) throw new Error('variables: nothing to train (empty list)');
@@ -132,6 +136,7 @@ export function train<B>(cfg: TrainConfig<B>): TrainHistory {
         history.loss.push(lossValue);
         epochLoss += lossValue;
         ticker.tick(globalStep + 1, { epoch, loss: lossValue });
+        await yieldToEventLoop();
       }
       const values: Record<string, number> = { 'epoch loss': epochLoss / cfg.stepsPerEpoch };
       if (cfg.validate && ((epoch + 1) % validateEvery === 0 || epoch === cfg.epochs - 1)) {

@@ -33,7 +33,7 @@ test('Adam minibatch loop converges to the least-squares solution; tensors stay 
   const bs = 32;
   const before = tf.memory().numTensors;
   const progress = new RecordingProgress();
-  const h = train({
+  const h = await train({
     variables: [w],
     batch: (_e, s) => ({
       x: tf.tensor(p.x.subarray(s * bs * p.d, (s + 1) * bs * p.d), [bs, p.d]),
@@ -65,7 +65,7 @@ test('early stopping halts on a rising validation loss and restores the best par
   const w = tf.variable(tf.scalar(0));
   let calls = 0;
   // training pushes w up forever; validation is best at w = 1
-  const h = train({
+  const h = await train({
     variables: [w],
     batch: () => null,
     loss: () => tf.neg(w) as tf.Scalar,
@@ -90,13 +90,13 @@ test('non-finite losses throw or are skipped; bad settings are named', async () 
   await setup();
   const w = tf.variable(tf.scalar(1));
   const cfg = { variables: [w], batch: () => null, loss: () => tf.div(w, 0) as tf.Scalar, epochs: 1, stepsPerEpoch: 2, learningRate: 0.1 };
-  assert.throws(() => train(cfg), /loss is Infinity at epoch 0, step 0/);
-  const h = train({ ...cfg, onNonFinite: 'skip' });
+  await assert.rejects(train(cfg), /loss is Infinity at epoch 0, step 0/);
+  const h = await train({ ...cfg, onNonFinite: 'skip' });
   assert.equal(h.skippedSteps, 2);
   assert.equal(w.dataSync()[0], 1, 'no update on a skipped step');
-  assert.throws(() => train({ ...cfg, epochs: 0 }), /epochs must be a positive integer/);
-  assert.throws(() => train({ ...cfg, learningRate: -1 }), /learningRate must be a finite number > 0/);
-  assert.throws(() => train({ ...cfg, variables: [] }), /variables: nothing to train/);
+  await assert.rejects(train({ ...cfg, epochs: 0 }), /epochs must be a positive integer/);
+  await assert.rejects(train({ ...cfg, learningRate: -1 }), /learningRate must be a finite number > 0/);
+  await assert.rejects(train({ ...cfg, variables: [] }), /variables: nothing to train/);
   w.dispose();
 });
 
