@@ -11,6 +11,7 @@ export * as linalg from './core/linalg';
 
 export * as special from './core/special';
 export * from './core/validate';
+export * from './core/safe';
 
 export * as channels from './phy/channels';
 export * from './phy/constellation';

@@ -6,10 +6,13 @@
  * - A symbol is an int32 index i ∈ [0, M). Its bit label is the binary representation of i,
  *   most significant bit first; `points.re[i] + j·points.im[i]` is the point carrying that label.
  *   The *placement* of points makes the labelling Gray (nearest neighbours differ in one bit).
- * - Square M-QAM, L = √M levels per axis: bits = [I bits, Q bits] (i = iI·L + iQ), each axis a
- *   Gray PAM with Sionna's `pam_gray` rule a(b₀b₁…) = (1 − 2b₀)(2^{n−1} − a(b₁…)), a(b) = 1 − 2b:
- *   the first bit of each axis is the sign (0 ↦ +). Unnormalised levels are the odd integers
- *   ±1, ±3, …, ±(L − 1), i.e. F_n = 2n − √M − 1 of the MSER paper (§II); E|s|² = 2(M − 1)/3.
+ * - Square M-QAM, L = √M levels per axis, bits INTERLEAVED as in Sionna's `qam` and 3GPP TS
+ *   38.211 §5.1.4–5.1.6 (16/64/256-QAM): the I axis carries the even-indexed bits b₀, b₂, b₄, …,
+ *   the Q axis the odd-indexed bits b₁, b₃, b₅, …. Each axis is a Gray PAM with Sionna's `pam_gray`
+ *   rule a(c₀c₁…) = (1 − 2c₀)(2^{n−1} − a(c₁…)), a(c) = 1 − 2c: the first bit of each axis is the
+ *   sign (0 ↦ +). E.g. 16-QAM (38.211 §5.1.4): s = [(1 − 2b₀)(2 − (1 − 2b₂)) + j(1 − 2b₁)(2 − (1 − 2b₃))]/√10.
+ *   Unnormalised levels are the odd integers ±1, ±3, …, ±(L − 1), i.e. F_n = 2n − √M − 1 of the
+ *   MSER paper (§II); E|s|² = 2(M − 1)/3.
  *   QPSK = 4-QAM: s = ((1 − 2b₀) + j(1 − 2b₁))/√2 (3GPP TS 38.211 §5.1.3).
  * - M-PSK: the point at angle φ₀ + 2πk/M carries the binary-reflected Gray label k ⊕ (k ≫ 1).
  *   4-PSK with φ₀ = π/4 has the same point set as 4-QAM; the labels differ by a swap of the two
@@ -17,7 +20,8 @@
  * - `normalize` (default true) scales to unit average energy Es = E|s|² = 1 (uniform symbols).
  *
  * Shapes: `map(indices: int32 [...]) → Complex [...]`, `hardDecision(y: Complex [...]) → int32 [...]`,
- * `bits(indices [...]) → int32 [..., bitsPerSymbol]`.
+ * `bits(indices [...]) → int32 [..., bitsPerSymbol]` (the binary label of the index, so for QAM
+ * bits[..., 0::2] are the I-axis bits and bits[..., 1::2] the Q-axis bits).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Complex, tidy } from '../core/complex';
@@ -59,6 +63,20 @@ function pamGray(label: number, nBits: number): number {
   return (1 - 2 * b0) * (2 ** (nBits - 1) - pamGray(rest, nBits - 1));
 }
 
+/** Bits of `label` at positions 2p + offset (LSB = position 0), packed: bit 2p + offset ↦ bit p. */
+function gatherBits(label: number, offset: number, nBits: number): number {
+  let g = 0;
+  for (let p = 0; p < nBits; p++) g |= ((label >> (2 * p + offset)) & 1) << p;
+  return g;
+}
+
+/** Inverse of `gatherBits` with offset 0: bit p of g ↦ bit 2p. */
+function spreadBits(g: number, nBits: number): number {
+  let out = 0;
+  for (let p = 0; p < nBits; p++) out |= ((g >> p) & 1) << (2 * p);
+  return out;
+}
+
 function checkIndexTensor(t: tf.Tensor, name: string): void {
   if (t.dtype !== 'int32') throw new Error(`${name}: needs an int32 tensor of symbol indices; got dtype ${t.dtype}`);
 }
@@ -84,13 +102,17 @@ export class Constellation {
   readonly minDistance: number;
   /** QAM: points are `axisScale`·(odd integers) per axis; PSK: 0 */
   private readonly axisScale: number;
-  /** QAM: Gray PAM label of the level at position p (levels ascending); PSK: empty */
-  private readonly levelLabel: Int32Array;
+  /**
+   * QAM: the index bits an axis level contributes, by level position p (levels ascending): the
+   * Gray PAM label of that level spread onto every other bit (the Q axis's share; the I axis's is
+   * this shifted left by one). PSK: empty.
+   */
+  private readonly levelBits: Int32Array;
   private hamming: Int32Array | undefined;
 
   private constructor(
     name: string, kind: ModulationKind, re: Float64Array, im: Float64Array,
-    normalized: boolean, phaseOffset: number, axisScale: number, levelLabel: Int32Array,
+    normalized: boolean, phaseOffset: number, axisScale: number, levelBits: Int32Array,
   ) {
     const m = re.length;
     const k = log2Int(m);
@@ -110,11 +132,12 @@ export class Constellation {
     for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) dmin = Math.min(dmin, Math.hypot(re[i] - re[j], im[i] - im[j]));
     this.minDistance = dmin;
     this.axisScale = axisScale;
-    this.levelLabel = levelLabel;
+    this.levelBits = levelBits;
   }
 
   /**
-   * Square M-QAM with Gray labels, bits = [I bits, Q bits]. M ∈ {4, 16, 64, 256}.
+   * Square M-QAM with Gray labels, I axis on the even-indexed bits (b₀, b₂, …), Q axis on the odd
+   * ones (b₁, b₃, …), as Sionna and 3GPP TS 38.211 §5.1. M ∈ {4, 16, 64, 256}.
    * Unnormalised points are odd integers per axis (±1 ± j for QPSK).
    */
   static qam(order: number, options: ConstellationOptions = {}): Constellation {
@@ -128,26 +151,23 @@ export class Constellation {
     const l = Math.round(Math.sqrt(order));
     const b = log2Int(l);
     const scale = normalize ? 1 / Math.sqrt((2 * (order - 1)) / 3) : 1;
-    const amp = new Float64Array(l);
-    const levelLabel = new Int32Array(l);
-    for (let g = 0; g < l; g++) {
-      amp[g] = pamGray(g, b);
-      levelLabel[(amp[g] + l - 1) / 2] = g;
-    }
+    const levelBits = new Int32Array(l);
+    for (let g = 0; g < l; g++) levelBits[(pamGray(g, b) + l - 1) / 2] = spreadBits(g, b);
     const re = new Float64Array(order);
     const im = new Float64Array(order);
     for (let i = 0; i < order; i++) {
-      re[i] = scale * amp[Math.floor(i / l)];
-      im[i] = scale * amp[i % l];
+      // label MSB first b₀ b₁ … b_{2b−1}: b₀, b₂, … sit at the odd LSB positions, b₁, b₃, … at the even ones
+      re[i] = scale * pamGray(gatherBits(i, 1, b), b);
+      im[i] = scale * pamGray(gatherBits(i, 0, b), b);
     }
     const name = order === 4 ? '4qam' : `${order}qam`;
-    return new Constellation(name, 'qam', re, im, normalize, 0, scale, levelLabel);
+    return new Constellation(name, 'qam', re, im, normalize, 0, scale, levelBits);
   }
 
   /** QPSK = 4-QAM: ((1 − 2b₀) + j(1 − 2b₁))/√2. */
   static qpsk(options: ConstellationOptions = {}): Constellation {
     const c = Constellation.qam(4, options);
-    return new Constellation('qpsk', 'qam', c.points.re, c.points.im, c.normalized, 0, c.axisScale, c.levelLabel);
+    return new Constellation('qpsk', 'qam', c.points.re, c.points.im, c.normalized, 0, c.axisScale, c.levelBits);
   }
 
   /**
@@ -206,14 +226,15 @@ export class Constellation {
   hardDecision(y: Complex): tf.Tensor {
     if (this.kind !== 'qam') return this.nearestNeighbor(y);
     return tf.tidy(() => {
-      const l = this.levelLabel.length;
-      const table = tf.tensor1d(this.levelLabel, 'int32');
+      const l = this.levelBits.length;
+      const table = tf.tensor1d(this.levelBits, 'int32');
       // position p of the nearest level s·(2p − (L − 1)), clipped to [0, L − 1]
       const axis = (v: tf.Tensor): tf.Tensor => {
         const p = tf.round(tf.mul(tf.add(tf.div(v, this.axisScale), l - 1), 0.5));
         return tf.gather(table, tf.cast(tf.clipByValue(p, 0, l - 1), 'int32'));
       };
-      return tf.add(tf.mul(axis(y.re), tf.scalar(l, 'int32')), axis(y.im));
+      // interleaved label: I bits on the odd LSB positions (×2), Q bits on the even ones
+      return tf.add(tf.mul(axis(y.re), tf.scalar(2, 'int32')), axis(y.im));
     });
   }
 

@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { Rng } from '../core/random';
-import { checkFinite, checkPositiveInt } from '../core/validate';
+import { assertFinite, checkComplex, checkFinite, checkPositiveInt } from '../core/validate';
+import { safeDiv } from '../core/safe';
 import { Constellation } from './constellation';
 import { batchRng, ErrorCounts, ErrorRateRun } from './errorRate';
 import { precode, quantizedPrecode, QuantizedPrecodeOptions } from './precoders';
@@ -34,10 +35,17 @@ export function linearTransmitter(
     });
 }
 
+/** Receiver scaling of `precodedLinkRun`. */
+export type LinkReceiver = 'ls-gain' | 'none';
+
 export interface PrecodedLinkOptions {
   rng: Rng;
   constellation: Constellation;
-  /** channel draws [batch, K, M] */
+  /**
+   * Channel draws h: [batch, K, M]. Ownership: tensors the callback CREATES during the call are
+   * freed by the run after the batch; a tensor created elsewhere and returned as is (e.g. one fixed
+   * channel for every batch) is left alone and stays usable.
+   */
   channel: (rng: Rng, batch: number) => Complex;
   transmit: Transmitter;
   /** channels per batch */
@@ -47,43 +55,71 @@ export interface PrecodedLinkOptions {
   /** total transmit power P (SNR = P/σ²), default 1 */
   power?: number;
   /** receiver scaling: per-user LS gain (default) or none */
-  receiver?: 'ls-gain' | 'none';
+  receiver?: LinkReceiver;
 }
 
-/** Per-user least-squares gain over the block: y: [batch, K, T], s: [batch, K, T] → ŝ = y/β. */
-export function lsGainEqualize(y: Complex, s: Complex): Complex {
+/** `lsGainEqualize` without checks; divisions guarded so values and gradients stay finite at 0. */
+function lsGainUnchecked(y: Complex, s: Complex): Complex {
   return C.tidy(() => {
     const num = C.mulConj(y, s); // y s*
     const beta: Complex = { re: tf.sum(num.re, -1, true), im: tf.sum(num.im, -1, true) };
-    const den = tf.sum(C.abs2(s), -1, true);
-    const b = C.divReal(beta, den, 1e-30); // β_k: [batch, K, 1]
+    const b = C.scale(beta, safeDiv(1, tf.sum(C.abs2(s), -1, true))); // β_k: [batch, K, 1]
     // ŝ = y / β = y β* / |β|²
-    return C.divReal(C.mulConj(y, b), C.abs2(b), 1e-30);
+    return C.scale(C.mulConj(y, b), safeDiv(1, C.abs2(b)));
   });
+}
+
+/**
+ * Per-user least-squares gain over the block, β_k = Σ_t y_kt s*_kt / Σ_t |s_kt|², then ŝ = y/β
+ * (β ≈ 0 gives ŝ = 0, not NaN). y, s: [batch, K, T] complex (same shape, finite) → ŝ: [batch, K, T].
+ */
+export function lsGainEqualize(y: Complex, s: Complex): Complex {
+  const ys = checkComplex('lsGainEqualize(y)', y);
+  const ss = checkComplex('lsGainEqualize(s)', s);
+  if (ys.length !== 3) throw new Error(`lsGainEqualize(y): must be [batch, K, T] complex; got [${ys}]`);
+  if (ss.length !== 3 || ss.some((d, i) => d !== ys[i])) {
+    throw new Error(`lsGainEqualize(s): must be [${ys}] like y; got [${ss}]`);
+  }
+  assertFinite('lsGainEqualize(y, s)', y, s);
+  return lsGainUnchecked(y, s);
 }
 
 /** An `ErrorRateRun` for `simulateErrorRate`: one batch of channels × symbols per call, one read. */
 export function precodedLinkRun(o: PrecodedLinkOptions): ErrorRateRun {
-  checkPositiveInt('precodedLinkRun', 'batch', o.batch);
-  checkPositiveInt('precodedLinkRun', 'symbolsPerChannel', o.symbolsPerChannel);
-  const power = checkFinite('precodedLinkRun', 'power', o.power ?? 1, 0, false);
+  const fn = 'precodedLinkRun';
+  checkPositiveInt(fn, 'batch', o.batch);
+  checkPositiveInt(fn, 'symbolsPerChannel', o.symbolsPerChannel);
+  const power = checkFinite(fn, 'power', o.power ?? 1, 0, false);
   const receiver = o.receiver ?? 'ls-gain';
+  if (receiver !== 'ls-gain' && receiver !== 'none') {
+    throw new Error(`${fn}: receiver must be 'ls-gain' or 'none'; got ${String(receiver)}`);
+  }
   return (snrDb: number, batchIndex: number): ErrorCounts => {
-    checkFinite('precodedLinkRun', 'snrDb', snrDb);
+    checkFinite(fn, 'snrDb', snrDb);
     const r = batchRng(o.rng, snrDb, batchIndex);
     const noiseVar = power / 10 ** (snrDb / 10);
-    const h = o.channel(r.fork('channel'), o.batch);
-    const [b, k] = h.re.shape;
-    if (b !== o.batch) throw new Error(`precodedLinkRun(channel): returned batch ${b}, expected ${o.batch}`);
-    let counts: ErrorCounts | undefined;
-    tf.tidy(() => {
-      const { indices, symbols } = o.constellation.randomSymbols(r.fork('symbols'), [o.batch, k, o.symbolsPerChannel]);
-      const x = o.transmit(h, symbols, noiseVar);
-      const y = C.add(C.matmul(h, x), r.fork('noise').complexNormal([o.batch, k, o.symbolsPerChannel], noiseVar));
-      const sHat = receiver === 'ls-gain' ? lsGainEqualize(y, symbols) : y;
-      counts = o.constellation.countErrors(indices, o.constellation.hardDecision(sHat));
+    // tensors the callback creates die with this tidy; the run keeps (and later frees) its own
+    // copies, so a channel tensor the caller owns is never disposed here
+    const h = C.tidy(() => {
+      const c = o.channel(r.fork('channel'), o.batch);
+      return { re: tf.clone(c.re), im: tf.clone(c.im) };
     });
-    C.dispose(h);
+    let counts: ErrorCounts | undefined;
+    try {
+      const [b, k] = h.re.shape;
+      if (h.re.rank !== 3 || b !== o.batch || h.im.shape.some((d, i) => d !== h.re.shape[i])) {
+        throw new Error(`${fn}(channel): must return [${o.batch}, K, M] complex; got re [${h.re.shape}], im [${h.im.shape}]`);
+      }
+      tf.tidy(() => {
+        const { indices, symbols } = o.constellation.randomSymbols(r.fork('symbols'), [o.batch, k, o.symbolsPerChannel]);
+        const x = o.transmit(h, symbols, noiseVar);
+        const y = C.add(C.matmul(h, x), r.fork('noise').complexNormal([o.batch, k, o.symbolsPerChannel], noiseVar));
+        const sHat = receiver === 'ls-gain' ? lsGainUnchecked(y, symbols) : y;
+        counts = o.constellation.countErrors(indices, o.constellation.hardDecision(sHat));
+      });
+    } finally {
+      C.dispose(h);
+    }
     return counts as ErrorCounts;
   };
 }

@@ -13,15 +13,17 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { hermitianInverse } from '../core/linalg';
-import { assertFinite } from '../core/validate';
+import { assertFinite, assertInputs, checkComplex, checkFiniteNamed, NonNegativeInput } from '../core/validate';
+import { SAFE_FLOOR, safeDiv } from '../core/safe';
 
-const TINY = 1e-30;
-/** SINR denominators are floored here (σ² = 0 with perfect ZF gives a large but finite SINR). */
-const DEN_FLOOR = 1e-20;
-
-/** Throw if any entry of the complex tensors is NaN or ±∞ (one data read). */
+/**
+ * Denominators (SINR, NMSE, β̂) are floored here with `safeDiv`, so values AND gradients stay finite
+ * at zero input (σ² = 0 with perfect ZF gives a large but finite SINR).
+ */
+const DEN_FLOOR = SAFE_FLOOR;
 
 function rank3(a: Complex, what: string, layout: string): [number, number, number] {
+  checkComplex(what, a);
   if (a.re.rank !== 3) throw new Error(`${what}: must be ${layout} complex; got [${a.re.shape}]`);
   return a.re.shape as [number, number, number];
 }
@@ -29,18 +31,22 @@ function rank3(a: Complex, what: string, layout: string): [number, number, numbe
 /** σ² as a number ≥ 0 or a tensor of shape [] or [batch] (≥ 0); returned broadcastable to [batch, 1]. */
 export type NoiseVar = number | tf.Tensor;
 
-function noiseTensor(noiseVar: NoiseVar, batch: number, fn: string): tf.Tensor {
+/** Check σ² without a data read; a tensor σ² is returned for the entry's single `assertInputs` read. */
+function checkNoise(noiseVar: NoiseVar, batch: number, fn: string): NonNegativeInput[] {
   if (typeof noiseVar === 'number') {
-    if (!(noiseVar >= 0) || !Number.isFinite(noiseVar)) throw new Error(`${fn}(noiseVar): must be a finite number >= 0; got ${noiseVar}`);
-    return tf.scalar(noiseVar);
+    checkFiniteNamed(`${fn}(noiseVar)`, noiseVar, 0);
+    return [];
   }
+  if (!(noiseVar instanceof tf.Tensor)) throw new Error(`${fn}(noiseVar): must be a number or a tensor; got ${String(noiseVar)}`);
   if (!(noiseVar.rank === 0 || (noiseVar.rank === 1 && noiseVar.shape[0] === batch))) {
     throw new Error(`${fn}(noiseVar): tensor must be [] or [${batch}]; got [${noiseVar.shape}]`);
   }
-  const flag = tf.tidy(() => tf.all(tf.logicalAnd(tf.isFinite(noiseVar), tf.greaterEqual(noiseVar, 0))));
-  const ok = flag.dataSync()[0];
-  flag.dispose();
-  if (!ok) throw new Error(`${fn}(noiseVar): must be finite and >= 0`);
+  return [{ what: `${fn}(noiseVar)`, t: noiseVar }];
+}
+
+/** σ² as a tensor broadcastable to [batch, K] (no checks). */
+function noiseTensor(noiseVar: NoiseVar, batch: number): tf.Tensor {
+  if (typeof noiseVar === 'number') return tf.scalar(noiseVar);
   return noiseVar.rank === 0 ? noiseVar : tf.reshape(noiseVar, [batch, 1]);
 }
 
@@ -56,17 +62,21 @@ function ratioFromEffective(a: Complex, noise: tf.Tensor, extra?: tf.Tensor): tf
   const interference = tf.sum(tf.mul(p, tf.sub(1, eye)), -1);
   let den = tf.add(interference, noise);
   if (extra) den = tf.add(den, extra);
-  return tf.div(signal, tf.maximum(den, DEN_FLOOR));
+  return safeDiv(signal, den, DEN_FLOOR);
 }
 
+/** Shape checks of (h, w); the finiteness check is left to the entry's single data read. */
 function checkPair(h: Complex, w: Complex, fn: string): [number, number, number] {
   const [b, k, m] = rank3(h, `${fn}(h)`, '[batch, K, M]');
   const [bw, mw, kw] = rank3(w, `${fn}(w)`, '[batch, M, K]');
   if (bw !== b || mw !== m || kw !== k) {
     throw new Error(`${fn}(w): must be [${b}, ${m}, ${k}] to match h [${h.re.shape}]; got [${w.re.shape}]`);
   }
-  assertFinite(`${fn}(h, w)`, h, w);
   return [b, k, m];
+}
+
+function sinrUnchecked(h: Complex, w: Complex, noiseVar: NoiseVar): tf.Tensor {
+  return tf.tidy(() => ratioFromEffective(C.matmul(h, w), noiseTensor(noiseVar, h.re.shape[0] as number)));
 }
 
 /**
@@ -75,7 +85,8 @@ function checkPair(h: Complex, w: Complex, fn: string): [number, number, number]
  */
 export function sinr(h: Complex, w: Complex, noiseVar: NoiseVar): tf.Tensor {
   const [b] = checkPair(h, w, 'sinr');
-  return tf.tidy(() => ratioFromEffective(C.matmul(h, w), noiseTensor(noiseVar, b, 'sinr')));
+  assertInputs('sinr(h, w)', [h, w], checkNoise(noiseVar, b, 'sinr'));
+  return sinrUnchecked(h, w, noiseVar);
 }
 
 /** Per-user rate log₂(1 + max(γ, 0)) in bit/s/Hz (guarded). sinr: any shape → same shape. */
@@ -98,24 +109,24 @@ export function sumRate(h: Complex, w: Complex, noiseVar: NoiseVar): tf.Tensor {
  * [batch, K], all ≥ 0. → [batch].
  */
 export function weightedSumRate(h: Complex, w: Complex, noiseVar: NoiseVar, alpha: number[] | tf.Tensor): tf.Tensor {
-  const [b, k] = checkPair(h, w, 'weightedSumRate');
+  const fn = 'weightedSumRate';
+  const [b, k] = checkPair(h, w, fn);
+  const nonNegative = checkNoise(noiseVar, b, fn);
   const a = Array.isArray(alpha) ? alpha : undefined;
   if (a) {
     if (a.length !== k || !a.every((v) => Number.isFinite(v) && v >= 0)) {
-      throw new Error(`weightedSumRate(alpha): needs ${k} finite weights >= 0; got [${a.join(', ')}]`);
+      throw new Error(`${fn}(alpha): needs ${k} finite weights >= 0; got [${a.join(', ')}]`);
     }
   } else {
     const t = alpha as tf.Tensor;
     const shapeOk = (t.rank === 1 && t.shape[0] === k) || (t.rank === 2 && t.shape[0] === b && t.shape[1] === k);
-    if (!shapeOk) throw new Error(`weightedSumRate(alpha): tensor must be [${k}] or [${b}, ${k}]; got [${t.shape}]`);
-    const flag = tf.tidy(() => tf.all(tf.logicalAnd(tf.isFinite(t), tf.greaterEqual(t, 0))));
-    const ok = flag.dataSync()[0];
-    flag.dispose();
-    if (!ok) throw new Error('weightedSumRate(alpha): weights must be finite and >= 0');
+    if (!shapeOk) throw new Error(`${fn}(alpha): tensor must be [${k}] or [${b}, ${k}]; got [${t.shape}]`);
+    nonNegative.push({ what: `${fn}(alpha)`, t });
   }
+  assertInputs(`${fn}(h, w)`, [h, w], nonNegative);
   return tf.tidy(() => {
     const weights = a ? tf.tensor1d(a) : (alpha as tf.Tensor);
-    return tf.sum(tf.mul(userRates(h, w, noiseVar), weights), -1);
+    return tf.sum(tf.mul(ratesFromSinr(sinrUnchecked(h, w, noiseVar)), weights), -1);
   });
 }
 
@@ -124,6 +135,8 @@ export function weightedSumRate(h: Complex, w: Complex, noiseVar: NoiseVar, alph
 // ---------------------------------------------------------------------------------------------
 
 function checkSame(a: Complex, b: Complex, fn: string, na: string, nb: string): void {
+  checkComplex(`${fn}(${na})`, a);
+  checkComplex(`${fn}(${nb})`, b);
   const sa = a.re.shape, sb = b.re.shape;
   if (sa.length < 2 || sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) {
     throw new Error(`${fn}: ${na} [${sa}] and ${nb} [${sb}] must have the same shape [batch, ...]`);
@@ -131,13 +144,27 @@ function checkSame(a: Complex, b: Complex, fn: string, na: string, nb: string): 
   assertFinite(`${fn}(${na}, ${nb})`, a, b);
 }
 
-/** NMSE = Σ|ŝ − s|² / Σ|s|² per batch entry (sums over all other axes). sHat, s: [batch, ...] → [batch]. */
-export function nmse(sHat: Complex, s: Complex): tf.Tensor {
-  checkSame(sHat, s, 'nmse', 'sHat', 's');
+function nmseUnchecked(sHat: Complex, s: Complex): tf.Tensor {
   return tf.tidy(() => {
     const axes = [...Array(s.re.rank).keys()].slice(1);
     const err = tf.sum(C.abs2(C.sub(sHat, s)), axes);
-    return tf.div(err, tf.maximum(tf.sum(C.abs2(s), axes), TINY));
+    return safeDiv(err, tf.sum(C.abs2(s), axes), DEN_FLOOR);
+  });
+}
+
+/** NMSE = Σ|ŝ − s|² / Σ|s|² per batch entry (sums over all other axes). sHat, s: [batch, ...] → [batch]. */
+export function nmse(sHat: Complex, s: Complex): tf.Tensor {
+  checkSame(sHat, s, 'nmse', 'sHat', 's');
+  return nmseUnchecked(sHat, s);
+}
+
+function oppScaleUnchecked(r: Complex, s: Complex): Complex {
+  return C.tidy(() => {
+    const rs = C.mulConj(r, s); // r_k conj(s_k)
+    const ip = { re: tf.sum(rs.re, 1, true), im: tf.sum(rs.im, 1, true) }; // sᴴr: [batch, 1, T]
+    const ss = tf.sum(C.abs2(s), 1, true);
+    // β = ||s||² / (sᴴr) = ||s||² · conj(sᴴr) / |sᴴr|²
+    return C.scale(C.conj(ip), safeDiv(ss, C.abs2(ip), DEN_FLOOR));
   });
 }
 
@@ -148,13 +175,7 @@ export function nmse(sHat: Complex, s: Complex): tf.Tensor {
  */
 export function oppScale(r: Complex, s: Complex): Complex {
   checkSame(r, s, 'oppScale', 'r', 's');
-  return C.tidy(() => {
-    const rs = C.mulConj(r, s); // r_k conj(s_k)
-    const ip = { re: tf.sum(rs.re, 1, true), im: tf.sum(rs.im, 1, true) }; // sᴴr: [batch, 1, T]
-    const ss = tf.sum(C.abs2(s), 1, true);
-    // β = ||s||² / (sᴴr) = ||s||² · conj(sᴴr) / |sᴴr|²
-    return C.scale(C.conj(ip), tf.div(ss, tf.maximum(C.abs2(ip), TINY)));
-  });
+  return oppScaleUnchecked(r, s);
 }
 
 /**
@@ -162,7 +183,8 @@ export function oppScale(r: Complex, s: Complex): Complex {
  * r, s: [batch, K, T] → [batch].
  */
 export function nmseOpp(r: Complex, s: Complex): tf.Tensor {
-  return tf.tidy(() => nmse(C.mul(oppScale(r, s), r), s));
+  checkSame(r, s, 'nmseOpp', 'r', 's');
+  return tf.tidy(() => nmseUnchecked(C.mul(oppScaleUnchecked(r, s), r), s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,23 +209,23 @@ export interface Bussgang {
   q: Complex;
 }
 
-function checkSignals(y: Complex, s: Complex, fn: string, opts: BussgangOptions): [number, number, number, number] {
+/**
+ * Shape and option checks of (y, s) for `bussgang` (no data read; finiteness is left to the calling
+ * entry's single read). → [batch, M, K, T].
+ */
+export function checkBussgangInputs(y: Complex, s: Complex, fn: string, opts: BussgangOptions = {}): [number, number, number, number] {
   const [b, m, t] = rank3(y, `${fn}(y)`, '[batch, M, T]');
   const [bs, k, ts] = rank3(s, `${fn}(s)`, '[batch, K, T]');
   if (bs !== b || ts !== t) throw new Error(`${fn}(s): must be [${b}, K, ${t}] to match y [${y.re.shape}]; got [${s.re.shape}]`);
   const est = opts.estimator ?? 'sample';
   if (est !== 'sample' && est !== 'ls') throw new Error(`${fn}(opts.estimator): 'sample' or 'ls'; got ${String(est)}`);
   if (est === 'ls' && t < k) throw new Error(`${fn}: estimator 'ls' needs T >= K; got T=${t}, K=${k}`);
-  assertFinite(`${fn}(y, s)`, y, s);
   return [b, m, k, t];
 }
 
-/**
- * Generalised Bussgang decomposition y = G s + q (GNN eq. (5)), estimated from T symbol vectors.
- * y: [batch, M, T], s: [batch, K, T] → { g: [batch, M, K], q: [batch, M, T] }.
- */
-export function bussgang(y: Complex, s: Complex, opts: BussgangOptions = {}): Bussgang {
-  const [, , , t] = checkSignals(y, s, 'bussgang', opts);
+/** `bussgang` without checks (for library callers that validated with `checkBussgangInputs`). */
+export function bussgangUnchecked(y: Complex, s: Complex, opts: BussgangOptions = {}): Bussgang {
+  const t = y.re.shape[2] as number;
   const est = opts.estimator ?? 'sample';
   const [gre, gim, qre, qim] = tf.tidy(() => {
     const ysh = C.matmul(y, s, false, true); // Y Sᴴ: [batch, M, K]
@@ -212,6 +234,16 @@ export function bussgang(y: Complex, s: Complex, opts: BussgangOptions = {}): Bu
     return [g.re, g.im, q.re, q.im];
   });
   return { g: { re: gre, im: gim }, q: { re: qre, im: qim } };
+}
+
+/**
+ * Generalised Bussgang decomposition y = G s + q (GNN eq. (5)), estimated from T symbol vectors.
+ * y: [batch, M, T], s: [batch, K, T] → { g: [batch, M, K], q: [batch, M, T] }.
+ */
+export function bussgang(y: Complex, s: Complex, opts: BussgangOptions = {}): Bussgang {
+  checkBussgangInputs(y, s, 'bussgang', opts);
+  assertFinite('bussgang(y, s)', y, s);
+  return bussgangUnchecked(y, s, opts);
 }
 
 /** Sample covariance C_q = (1/T) Q Qᴴ. q: [batch, M, T] → [batch, M, M]. */
@@ -224,16 +256,17 @@ export function distortionCovariance(q: Complex): Complex {
  * SNIDR, GNN eq. (8): SNIDR_k = |h_k g_k|² / (Σ_{k'≠k} |h_k g_k'|² + h_k C_q h_kᴴ + σ_v²), with
  * G and q from `bussgang` and h_k C_q h_kᴴ = (1/T) Σ_t |(H Q)_{k,t}|².
  * h: [batch, K, M], y: [batch, M, T] (quantised transmit signal), s: [batch, K, T] → [batch, K].
+ * One data read validates h, y, s (and a tensor σ²).
  */
 export function snidr(h: Complex, y: Complex, s: Complex, noiseVar: NoiseVar, opts: BussgangOptions = {}): tf.Tensor {
-  const [b, m, k, t] = checkSignals(y, s, 'snidr', opts);
+  const [b, m, k, t] = checkBussgangInputs(y, s, 'snidr', opts);
   const [bh, kh, mh] = rank3(h, 'snidr(h)', '[batch, K, M]');
   if (bh !== b || kh !== k || mh !== m) throw new Error(`snidr(h): must be [${b}, ${k}, ${m}] to match y and s; got [${h.re.shape}]`);
-  assertFinite('snidr(h)', h);
+  assertInputs('snidr(h, y, s)', [h, y, s], checkNoise(noiseVar, b, 'snidr'));
   return tf.tidy(() => {
-    const { g, q } = bussgang(y, s, opts);
+    const { g, q } = bussgangUnchecked(y, s, opts);
     const distortion = tf.div(tf.sum(C.abs2(C.matmul(h, q)), -1), t); // [batch, K]
-    return ratioFromEffective(C.matmul(h, g), noiseTensor(noiseVar, b, 'snidr'), distortion);
+    return ratioFromEffective(C.matmul(h, g), noiseTensor(noiseVar, b), distortion);
   });
 }
 

@@ -16,19 +16,15 @@ import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { hermitianInverse } from '../core/linalg';
 import {
-  ScalarQuantizer, PerAntennaOptions, quantizeComplex, quantizePerAntenna, quantizePerAntennaEmpirical,
+  ScalarQuantizer, PerAntennaOptions, antennaPowerEmpirical, antennaPowerFromPrecoder, checkQuantizer,
+  quantizeComplexUnchecked, quantizeWithPowerUnchecked,
 } from './quantizer';
-import { assertFinite } from '../core/validate';
-
-function checkNumber(value: number, what: string, min: number, strict: boolean): void {
-  const ok = Number.isFinite(value) && (strict ? value > min : value >= min);
-  if (!ok) throw new Error(`${what}: must be a finite number ${strict ? '>' : '>='} ${min}; got ${value}`);
-}
-
-/** Throw if any entry of the complex tensors is NaN or ±∞ (one data read). */
+import { assertFinite, checkComplex, checkFiniteNamed } from '../core/validate';
+import { safeDiv, safeSqrt } from '../core/safe';
 
 /** Validate h: [batch, K, M] complex and finite; returns [batch, K, M]. */
 function checkChannel(h: Complex, fn: string): [number, number, number] {
+  checkComplex(`${fn}(h)`, h);
   if (h.re.rank !== 3) throw new Error(`${fn}(h): must be [batch, K, M] complex; got [${h.re.shape}]`);
   assertFinite(`${fn}(h)`, h);
   return h.re.shape as [number, number, number];
@@ -36,8 +32,18 @@ function checkChannel(h: Complex, fn: string): [number, number, number] {
 
 /** Validate w: [batch, M, K] complex; returns [batch, M, K]. */
 function checkPrecoder(w: Complex, fn: string): [number, number, number] {
+  checkComplex(`${fn}(w)`, w);
   if (w.re.rank !== 3) throw new Error(`${fn}(w): must be [batch, M, K] complex; got [${w.re.shape}]`);
   return w.re.shape as [number, number, number];
+}
+
+/** Validate s: [batch, K, T] complex against w: [batch, M, K] (shapes only). */
+function checkSymbols(w: Complex, s: Complex, fn: string): void {
+  const [bw, , k] = checkPrecoder(w, fn);
+  checkComplex(`${fn}(s)`, s);
+  if (s.re.rank !== 3 || s.re.shape[0] !== bw || s.re.shape[1] !== k) {
+    throw new Error(`${fn}(s): must be [${bw}, ${k}, T] to match w [${w.re.shape}]; got [${s.re.shape}]`);
+  }
 }
 
 export interface PowerOptions {
@@ -45,20 +51,26 @@ export interface PowerOptions {
   power?: number;
 }
 
-/** Scale each W in the batch to Tr(W Wᴴ) = P (W = 0 stays 0). w: [batch, M, K] → [batch, M, K]. */
+/** c·w with c = √(P / Tr(W Wᴴ)) per channel; W = 0 stays 0 with a finite gradient (no checks). */
+function scaleToPower(w: Complex, power: number): Complex {
+  return C.scale(w, safeSqrt(safeDiv(power, C.frobNorm2(w, [-2, -1], true))));
+}
+
+/**
+ * Scale each W in the batch to Tr(W Wᴴ) = P (W = 0 stays 0; values and gradients stay finite).
+ * w: [batch, M, K] → [batch, M, K].
+ */
 export function normalisePower(w: Complex, power = 1): Complex {
   checkPrecoder(w, 'normalisePower');
-  checkNumber(power, 'normalisePower(power)', 0, false);
-  return C.tidy(() => {
-    const fro = C.frobNorm2(w, [-2, -1], true);
-    return C.scale(w, tf.sqrt(tf.div(power, tf.maximum(fro, 1e-30))));
-  });
+  checkFiniteNamed('normalisePower(power)', power, 0);
+  return C.tidy(() => scaleToPower(w, power));
 }
 
 /** MRT, GNN §II-A (W = α_norm H_gnn*): W = c Hᴴ, Tr(WWᴴ) = P. h: [batch, K, M] → w: [batch, M, K]. */
 export function mrt(h: Complex, opts: PowerOptions = {}): Complex {
+  const power = checkFiniteNamed('mrt(opts.power)', opts.power ?? 1, 0);
   checkChannel(h, 'mrt');
-  return C.tidy(() => normalisePower(C.adjoint(h), opts.power ?? 1));
+  return C.tidy(() => scaleToPower(C.adjoint(h), power));
 }
 
 /** Hᴴ (H Hᴴ + ξ I)⁻¹ for ξ ≥ 0 (unnormalised). */
@@ -74,9 +86,10 @@ function pseudoInverse(h: Complex, reg: number): Complex {
  * Needs K ≤ M. h: [batch, K, M] → w: [batch, M, K], Tr(WWᴴ) = P.
  */
 export function zf(h: Complex, opts: PowerOptions = {}): Complex {
+  const power = checkFiniteNamed('zf(opts.power)', opts.power ?? 1, 0);
   const [, k, m] = checkChannel(h, 'zf');
   if (k > m) throw new Error(`zf(h): needs K <= M (users <= antennas); got K=${k}, M=${m}`);
-  return C.tidy(() => normalisePower(pseudoInverse(h, 0), opts.power ?? 1));
+  return C.tidy(() => scaleToPower(pseudoInverse(h, 0), power));
 }
 
 export interface RzfOptions extends PowerOptions {
@@ -91,28 +104,23 @@ export interface RzfOptions extends PowerOptions {
  * ξ → 0 gives ZF, ξ → ∞ the MRT direction. h: [batch, K, M] → w: [batch, M, K], Tr(WWᴴ) = P.
  */
 export function rzf(h: Complex, opts: RzfOptions = {}): Complex {
-  const [, k] = checkChannel(h, 'rzf');
-  const power = opts.power ?? 1;
-  checkNumber(power, 'rzf(opts.power)', 0, true);
+  const power = checkFiniteNamed('rzf(opts.power)', opts.power ?? 1, 0, false);
   let reg: number;
   if (opts.reg !== undefined) {
-    checkNumber(opts.reg, 'rzf(opts.reg)', 0, false);
-    reg = opts.reg;
+    reg = checkFiniteNamed('rzf(opts.reg)', opts.reg, 0);
   } else if (opts.noiseVar !== undefined) {
-    checkNumber(opts.noiseVar, 'rzf(opts.noiseVar)', 0, false);
-    reg = (k * opts.noiseVar) / power;
+    reg = checkFiniteNamed('rzf(opts.noiseVar)', opts.noiseVar, 0);
   } else {
     throw new Error('rzf(opts): give noiseVar (σ² >= 0, ξ = Kσ²/P) or reg (ξ >= 0)');
   }
-  return C.tidy(() => normalisePower(pseudoInverse(h, reg), power));
+  const [, k] = checkChannel(h, 'rzf');
+  if (opts.reg === undefined) reg = (k * reg) / power;
+  return C.tidy(() => scaleToPower(pseudoInverse(h, reg), power));
 }
 
 /** x = W s, one batched matmul. w: [batch, M, K], s: [batch, K, T] → x: [batch, M, T]. */
 export function precode(w: Complex, s: Complex): Complex {
-  const [bw, , k] = checkPrecoder(w, 'precode');
-  if (s.re.rank !== 3 || s.re.shape[0] !== bw || s.re.shape[1] !== k) {
-    throw new Error(`precode(s): must be [${bw}, ${k}, T] to match w [${w.re.shape}]; got [${s.re.shape}]`);
-  }
+  checkSymbols(w, s, 'precode');
   return C.tidy(() => C.matmul(w, s));
 }
 
@@ -136,24 +144,31 @@ export interface QuantizedPrecodeOptions extends PerAntennaOptions {
 /**
  * DAC-quantised linear precoding: y = Q(W s) per real dimension (GNN eq. (1)) with per-antenna
  * normalisation (§II-B3), then (by default) rescaled so the mean power over the T symbols is P.
- * w: [batch, M, K], s: [batch, K, T] → y: [batch, M, T].
+ * w: [batch, M, K], s: [batch, K, T] → y: [batch, M, T]. One data read validates w and s.
+ * Differentiable in w and s: the DAC itself has a zero gradient (`quantizeSte` in lib/train gives a
+ * straight-through one); the per-antenna gains and the rescaling are guarded, so gradients stay
+ * finite also at W = 0, s = 0 or a switched-off antenna.
  */
 export function quantizedPrecode(w: Complex, s: Complex, q: ScalarQuantizer, opts: QuantizedPrecodeOptions = {}): Complex {
+  const fn = 'quantizedPrecode';
   const mode = opts.perAntennaNormalisation ?? 'precoder';
   if (mode !== 'precoder' && mode !== 'empirical' && mode !== 'none') {
-    throw new Error(`quantizedPrecode(opts.perAntennaNormalisation): 'precoder', 'empirical' or 'none'; got ${String(mode)}`);
+    throw new Error(`${fn}(opts.perAntennaNormalisation): 'precoder', 'empirical' or 'none'; got ${String(mode)}`);
   }
-  if (opts.power !== undefined) checkNumber(opts.power, 'quantizedPrecode(opts.power)', 0, false);
-  assertFinite('quantizedPrecode(w, s)', w, s);
+  if (opts.power !== undefined) checkFiniteNamed(`${fn}(opts.power)`, opts.power, 0);
+  if (opts.target !== undefined) checkFiniteNamed(`${fn}(opts.target)`, opts.target, 0, false);
+  checkQuantizer(q, `${fn}(q)`);
+  checkSymbols(w, s, fn);
+  assertFinite(`${fn}(w, s)`, w, s);
   return C.tidy(() => {
-    const x = precode(w, s);
+    const x = C.matmul(w, s); // [batch, M, T]
     const y =
-      mode === 'precoder' ? quantizePerAntenna(x, w, q, opts)
-        : mode === 'empirical' ? quantizePerAntennaEmpirical(x, q, opts)
-          : quantizeComplex(x, q);
+      mode === 'precoder' ? quantizeWithPowerUnchecked(x, antennaPowerFromPrecoder(w), q, opts)
+        : mode === 'empirical' ? quantizeWithPowerUnchecked(x, antennaPowerEmpirical(x), q, opts)
+          : quantizeComplexUnchecked(x, q);
     if (opts.renormalise === false) return y;
     const target = opts.power ?? C.frobNorm2(w, [-2, -1], true);
     const meanPower = tf.mean(tf.sum(C.abs2(y), 1, true), 2, true); // [batch, 1, 1]
-    return C.scale(y, tf.sqrt(tf.div(target, tf.maximum(meanPower, 1e-30))));
+    return C.scale(y, safeSqrt(safeDiv(target, meanPower)));
   });
 }

@@ -16,14 +16,18 @@
  *   `quantizePerAntenna` therefore scales each real input to the quantiser's own design variance by
  *   default; as Lloyd-Max quantisers scale exactly (Q_σ(x) = σ Q_1(x/σ)), the denormalised output is
  *   then the same whichever design variance was picked.
- * - Quantisation is piecewise constant: `quantize` has a zero gradient. For training, wrap it in
- *   `quantizeSte` (lib/train/estimators.ts) with lo = l_0, hi = l_{L−1}.
+ * - Quantisation is piecewise constant: `quantize` is differentiable with a zero gradient (it is
+ *   built from comparisons, no index gather). For training, wrap it in `quantizeSte`
+ *   (lib/train/estimators.ts) with lo = l_0, hi = l_{L−1}.
+ * - Each public tensor entry checks its inputs with one data read; the `…Unchecked` variants skip
+ *   all checks, for library callers that have validated already (e.g. `quantizedPrecode`).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { erf, erfc, normCdfInv, normPdf } from '../core/special';
-import { assertFinite } from '../core/validate';
+import { assertFinite, checkComplex, checkFiniteNamed } from '../core/validate';
+import { atLeast, safeDiv } from '../core/safe';
 
 /** A scalar quantiser R → {l_0 < … < l_{L−1}} (levels ascending, thresholds length L−1). */
 export interface ScalarQuantizer {
@@ -49,7 +53,7 @@ function checkBits(bits: number, fn: string): number {
 }
 
 function checkPositive(value: number, what: string): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`${what}: must be a finite number > 0; got ${value}`);
+  checkFiniteNamed(what, value, 0, false);
 }
 
 /** Throw unless `q` is a well-formed quantiser (finite, ascending, L = 2^bits = thresholds + 1). */
@@ -335,42 +339,65 @@ export function distortionVariance(q: ScalarQuantizer, variance = 1): number {
 // Tensor application
 // ---------------------------------------------------------------------------------------------
 
-/** Throw if any entry of the tensors is NaN or ±∞ (one data read for all of them). */
-
-/** Thresholds are compared in chunks of this size to bound memory to CHUNK × the input size. */
+/** Cells are handled in chunks of this size to bound memory to a few × CHUNK × the input size. */
 const CHUNK = 16;
 
 /**
- * Elementwise Q(x) on a real tensor (any shape): index = Σ_i 1{x ≥ τ_i} (sum of step functions),
- * output = levels[index]. No per-element JS loops. Zero gradient (see `quantizeSte` for training).
+ * Q(x) without checks: y = Σ_i l_i·1{τ_i ≤ x < τ_{i+1}} with the cell indicators written as
+ * differences of steps, 1{x ≥ τ_i} − 1{x ≥ τ_{i+1}} (τ_0 = −∞, τ_L = +∞). This equals
+ * l_0 + Σ_i (l_i − l_{i−1})·1{x ≥ τ_i} but is exact in float32 (one indicator is 1, the others 0),
+ * and, having no gather, it has a (zero) gradient.
+ */
+export function quantizeUnchecked(x: tf.Tensor, q: ScalarQuantizer): tf.Tensor {
+  return tf.tidy(() => {
+    const xe = tf.expandDims(x, -1);
+    const edges = [-Infinity, ...q.thresholds, Infinity];
+    let y: tf.Tensor = tf.zerosLike(x);
+    for (let c = 0; c < q.levels.length; c += CHUNK) {
+      const n = Math.min(CHUNK, q.levels.length - c);
+      const step = (e: number[]): tf.Tensor => tf.cast(tf.greaterEqual(xe, tf.tensor1d(e)), 'float32');
+      const cell = tf.sub(step(edges.slice(c, c + n)), step(edges.slice(c + 1, c + n + 1))); // [..., n]
+      y = tf.add(y, tf.sum(tf.mul(cell, tf.tensor1d(q.levels.slice(c, c + n))), -1));
+    }
+    return y;
+  });
+}
+
+/**
+ * Elementwise Q(x) on a real tensor (any shape), cell i = [τ_i, τ_{i+1}) → level l_i, by comparisons
+ * only (no per-element JS loops, no gather). Zero gradient (see `quantizeSte` for training).
  * Comparisons run in float32: thresholds and levels are rounded to float32 first.
  */
 export function quantize(x: tf.Tensor, q: ScalarQuantizer): tf.Tensor {
   checkQuantizer(q, 'quantize(q)');
   assertFinite('quantize(x)', x);
-  return tf.tidy(() => {
-    const xe = tf.expandDims(x, -1);
-    let idx: tf.Tensor = tf.zerosLike(x);
-    for (let c = 0; c < q.thresholds.length; c += CHUNK) {
-      const th = tf.tensor1d(q.thresholds.slice(c, c + CHUNK));
-      idx = tf.add(idx, tf.sum(tf.cast(tf.greaterEqual(xe, th), 'float32'), -1));
-    }
-    return tf.gather(tf.tensor1d(q.levels), tf.cast(idx, 'int32'));
-  });
+  return quantizeUnchecked(x, q);
+}
+
+/** `quantizeComplex` without checks. */
+export function quantizeComplexUnchecked(x: Complex, q: ScalarQuantizer): Complex {
+  return { re: quantizeUnchecked(x.re, q), im: quantizeUnchecked(x.im, q) };
 }
 
 /** GNN eq. (1): Q(Re x) + j Q(Im x), elementwise on a complex tensor of any shape. */
 export function quantizeComplex(x: Complex, q: ScalarQuantizer): Complex {
-  return { re: quantize(x.re, q), im: quantize(x.im, q) };
+  checkQuantizer(q, 'quantizeComplex(q)');
+  checkComplex('quantizeComplex(x)', x);
+  assertFinite('quantizeComplex(x)', x);
+  return quantizeComplexUnchecked(x, q);
 }
 
 function checkBatchM(name: string, a: Complex): [number, number, number] {
+  checkComplex(name, a);
   if (a.re.rank !== 3) throw new Error(`${name}: must be [batch, M, ·] complex; got [${a.re.shape}]`);
   return a.re.shape as [number, number, number];
 }
 
-/** Powers below this count as zero (antenna switched off). */
-const TINY_POWER = 1e-30;
+/**
+ * Powers below this count as zero (antenna switched off). 1e-18 (not smaller) keeps the
+ * gradient of 1/ρ finite in float32 just above it (ρ² ≥ 1e-36).
+ */
+const TINY_POWER = 1e-18;
 
 /** ρ_m = ||w_m||² (row m of W), the per-antenna power E|x_m|² when s ~ CN(0, I). w: [batch, M, K] → [batch, M, 1]. */
 export function antennaPowerFromPrecoder(w: Complex): tf.Tensor {
@@ -385,17 +412,19 @@ export function antennaPowerEmpirical(x: Complex): tf.Tensor {
 }
 
 /**
- * Per-antenna normalisation gain g_m = √(2·target / ρ_m) (0 where ρ_m ≈ 0): x̃_m = g_m x_m has
+ * Per-antenna normalisation gain g_m = √(2·target / ρ_m) (0 where ρ_m < 1e-18): x̃_m = g_m x_m has
  * E|x̃_m|² = 2·target, i.e. variance `target` per real dimension. GNN §II-B3 uses target = 1/2
  * (x̃_m ~ CN(0, 1)), which gives g_m = 1/√ρ_m. rho: [batch, M, 1] → [batch, M, 1].
  */
 export function perAntennaGain(rho: tf.Tensor, target = 0.5): tf.Tensor {
   checkPositive(target, 'perAntennaGain(target)');
-  return tf.tidy(() => {
-    const on = tf.greater(rho, TINY_POWER);
-    const g = tf.sqrt(tf.div(2 * target, tf.maximum(rho, TINY_POWER)));
-    return tf.where(on, g, tf.zerosLike(g));
-  });
+  return tf.tidy(() => perAntennaGainUnchecked(rho, target));
+}
+
+function perAntennaGainUnchecked(rho: tf.Tensor, target: number): tf.Tensor {
+  // safeDiv keeps value and gradient finite where ρ_m < TINY_POWER; the where then outputs 0 there
+  const g = tf.sqrt(safeDiv(2 * target, rho, TINY_POWER));
+  return tf.where(atLeast(rho, TINY_POWER), g, tf.zerosLike(g));
 }
 
 export interface PerAntennaOptions {
@@ -412,16 +441,28 @@ export interface PerAntennaOptions {
  * x: [batch, M, T] complex, rho: [batch, M, 1] → y: [batch, M, T].
  */
 export function quantizeWithPower(x: Complex, rho: tf.Tensor, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
-  const [b, m] = checkBatchM('quantizeWithPower(x)', x);
+  const fn = 'quantizeWithPower';
+  const [b, m] = checkBatchM(`${fn}(x)`, x);
   if (rho.rank !== 3 || rho.shape[0] !== b || rho.shape[1] !== m || rho.shape[2] !== 1) {
-    throw new Error(`quantizeWithPower(rho): must be [${b}, ${m}, 1]; got [${rho.shape}]`);
+    throw new Error(`${fn}(rho): must be [${b}, ${m}, 1]; got [${rho.shape}]`);
   }
-  checkQuantizer(q, 'quantizeWithPower(q)');
+  checkQuantizer(q, `${fn}(q)`);
+  checkTarget(opts, fn);
+  assertFinite(`${fn}(x, rho)`, x, rho);
+  return quantizeWithPowerUnchecked(x, rho, q, opts);
+}
+
+function checkTarget(opts: PerAntennaOptions, fn: string): void {
+  if (opts.target !== undefined) checkFiniteNamed(`${fn}(opts.target)`, opts.target, 0, false);
+}
+
+/** `quantizeWithPower` without checks. */
+export function quantizeWithPowerUnchecked(x: Complex, rho: tf.Tensor, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
   const target = opts.target ?? q.designVariance ?? 0.5;
   return C.tidy(() => {
-    const g = perAntennaGain(rho, target);
-    const on = tf.cast(tf.greater(g, 0), 'float32');
-    const yTilde = quantizeComplex(C.scale(x, g), q);
+    const g = perAntennaGainUnchecked(rho, target);
+    const on = tf.cast(atLeast(rho, TINY_POWER), 'float32'); // = 1{g_m > 0}
+    const yTilde = quantizeComplexUnchecked(C.scale(x, g), q);
     // y = ỹ / g where the antenna is on, 0 elsewhere
     const inv = tf.div(on, tf.add(g, tf.sub(1, on)));
     return C.scale(yTilde, inv);
@@ -438,7 +479,10 @@ export function quantizePerAntenna(x: Complex, w: Complex, q: ScalarQuantizer, o
   if (bx !== bw || mx !== mw) {
     throw new Error(`quantizePerAntenna: x [${x.re.shape}] and w [${w.re.shape}] need the same batch and M`);
   }
-  return C.tidy(() => quantizeWithPower(x, antennaPowerFromPrecoder(w), q, opts));
+  checkQuantizer(q, 'quantizePerAntenna(q)');
+  checkTarget(opts, 'quantizePerAntenna');
+  assertFinite('quantizePerAntenna(x, w)', x, w);
+  return C.tidy(() => quantizeWithPowerUnchecked(x, antennaPowerFromPrecoder(w), q, opts));
 }
 
 /**
@@ -446,5 +490,9 @@ export function quantizePerAntenna(x: Complex, w: Complex, q: ScalarQuantizer, o
  * ρ_m = (1/T) Σ_t |x_{m,t}|² (AGC-like, GNN footnote 1). x: [batch, M, T] → y: [batch, M, T].
  */
 export function quantizePerAntennaEmpirical(x: Complex, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
-  return C.tidy(() => quantizeWithPower(x, antennaPowerEmpirical(x), q, opts));
+  checkBatchM('quantizePerAntennaEmpirical(x)', x);
+  checkQuantizer(q, 'quantizePerAntennaEmpirical(q)');
+  checkTarget(opts, 'quantizePerAntennaEmpirical');
+  assertFinite('quantizePerAntennaEmpirical(x)', x);
+  return C.tidy(() => quantizeWithPowerUnchecked(x, antennaPowerEmpirical(x), q, opts));
 }

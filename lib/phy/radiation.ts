@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
-import { BussgangOptions, bussgang, distortionCovariance } from './metrics';
+import { assertFinite, checkComplex } from '../core/validate';
+import { BussgangOptions, bussgangUnchecked, checkBussgangInputs, distortionCovariance } from './metrics';
 
 export interface RadiationPattern {
   /** P_lin(φ): [batch, nAngles] */
@@ -22,6 +23,7 @@ export interface RadiationPattern {
 }
 
 function checkSteering(a: Complex, m: number, fn: string): void {
+  checkComplex(`${fn}(a)`, a);
   if (a.re.rank !== 2 || a.re.shape[1] !== m) {
     throw new Error(`${fn}(a): steering matrix must be [nAngles, ${m}] complex; got [${a.re.shape}]`);
   }
@@ -34,17 +36,7 @@ function quadraticForm(a: Complex, b: Complex): tf.Tensor {
   return tf.relu(tf.sum(C.mulConj(ab, a3).re, -1)); // PSD form: clamp float rounding below 0
 }
 
-/**
- * Patterns from the decomposition y = G s + q: g: [batch, M, K], cq: [batch, M, M] (C_q),
- * a: [nAngles, M] → { lin, dist }: [batch, nAngles]. P_lin = Σ_k |a(φ) g_k|².
- */
-export function radiationPattern(g: Complex, cq: Complex, a: Complex): RadiationPattern {
-  if (g.re.rank !== 3) throw new Error(`radiationPattern(g): must be [batch, M, K] complex; got [${g.re.shape}]`);
-  const [b, m] = g.re.shape;
-  if (cq.re.rank !== 3 || cq.re.shape[0] !== b || cq.re.shape[1] !== m || cq.re.shape[2] !== m) {
-    throw new Error(`radiationPattern(cq): must be [${b}, ${m}, ${m}] complex; got [${cq.re.shape}]`);
-  }
-  checkSteering(a, m, 'radiationPattern');
+function patternUnchecked(g: Complex, cq: Complex, a: Complex): RadiationPattern {
   const [lin, dist] = tf.tidy(() => {
     const ag = C.matmul(C.expandDims(a, 0), g); // [batch, nA, K]
     return [tf.sum(C.abs2(ag), -1), quadraticForm(a, cq)];
@@ -53,16 +45,39 @@ export function radiationPattern(g: Complex, cq: Complex, a: Complex): Radiation
 }
 
 /**
+ * Patterns from the decomposition y = G s + q: g: [batch, M, K], cq: [batch, M, M] (C_q),
+ * a: [nAngles, M] → { lin, dist }: [batch, nAngles]. P_lin = Σ_k |a(φ) g_k|².
+ * Shapes (re and im alike) and finiteness of g, cq and a are checked (one data read).
+ */
+export function radiationPattern(g: Complex, cq: Complex, a: Complex): RadiationPattern {
+  const fn = 'radiationPattern';
+  checkComplex(`${fn}(g)`, g);
+  if (g.re.rank !== 3) throw new Error(`${fn}(g): must be [batch, M, K] complex; got [${g.re.shape}]`);
+  const [b, m] = g.re.shape;
+  checkComplex(`${fn}(cq)`, cq);
+  if (cq.re.rank !== 3 || cq.re.shape[0] !== b || cq.re.shape[1] !== m || cq.re.shape[2] !== m) {
+    throw new Error(`${fn}(cq): must be [${b}, ${m}, ${m}] complex; got [${cq.re.shape}]`);
+  }
+  checkSteering(a, m, fn);
+  assertFinite(`${fn}(g, cq, a)`, g, cq, a);
+  return patternUnchecked(g, cq, a);
+}
+
+/**
  * Patterns estimated from transmit signals: G and q by `bussgang` (GNN eq. (5)), C_q = (1/T) Q Qᴴ.
  * y: [batch, M, T], s: [batch, K, T], a: [nAngles, M] → { lin, dist }: [batch, nAngles].
  */
 export function radiationFromSignals(y: Complex, s: Complex, a: Complex, opts: BussgangOptions = {}): RadiationPattern {
-  if (y.re.rank !== 3) throw new Error(`radiationFromSignals(y): must be [batch, M, T] complex; got [${y.re.shape}]`);
-  checkSteering(a, y.re.shape[1] as number, 'radiationFromSignals');
-  const { g, q } = bussgang(y, s, opts);
+  const fn = 'radiationFromSignals';
+  checkComplex(`${fn}(y)`, y);
+  if (y.re.rank !== 3) throw new Error(`${fn}(y): must be [batch, M, T] complex; got [${y.re.shape}]`);
+  checkSteering(a, y.re.shape[1] as number, fn);
+  checkBussgangInputs(y, s, fn, opts);
+  assertFinite(`${fn}(y, s, a)`, y, s, a);
+  const { g, q } = bussgangUnchecked(y, s, opts);
   const cq = distortionCovariance(q);
   try {
-    return radiationPattern(g, cq, a);
+    return patternUnchecked(g, cq, a);
   } finally {
     C.dispose(g, q, cq);
   }

@@ -7,6 +7,7 @@ import {
 } from '../../lib/phy/constellation';
 import { Rng } from '../../lib/core/random';
 import { qfunc } from '../../lib/core/special';
+import { awgnQamRun, simulateErrorRate } from '../../lib/phy/errorRate';
 import { setup, assertClose, arr } from '../helpers';
 
 function popcount(x: number): number {
@@ -52,7 +53,68 @@ function bruteNearest(c: Constellation, yr: number, yi: number): number {
   return best;
 }
 
-test('square M-QAM: unit energy, Gray nearest neighbours, bits = [I bits, Q bits], odd-integer grid', async () => {
+/** Mask of the label bits at LSB positions ≡ parity (mod 2) for a k-bit label. */
+function parityMask(k: number, parity: number): number {
+  let m = 0;
+  for (let p = parity; p < k; p += 2) m |= 1 << p;
+  return m;
+}
+
+/** |k/n − p| within 4 binomial standard deviations. */
+function assertBinomial(errors: number, n: number, p: number, what: string): void {
+  const sigma = Math.sqrt((p * (1 - p)) / n);
+  assert.ok(Math.abs(errors / n - p) <= 4 * sigma, `${what}: ${(errors / n).toExponential(4)} vs ${p.toExponential(4)} (4σ = ${(4 * sigma).toExponential(2)})`);
+}
+
+/** Exact M-PSK SER over AWGN (Craig's form): (1/π)∫₀^{π−π/M} exp(−g sin²(π/M)/sin²θ) dθ, by Simpson. */
+function pskSerExact(order: number, esN0Db: number): number {
+  const g = 10 ** (esN0Db / 10);
+  const s2 = Math.sin(Math.PI / order) ** 2;
+  const f = (t: number) => (Math.sin(t) === 0 ? 0 : Math.exp((-g * s2) / Math.sin(t) ** 2));
+  const b = Math.PI - Math.PI / order;
+  const n = 20000;
+  const h = b / n;
+  let acc = f(0) + f(b);
+  for (let i = 1; i < n; i++) acc += (i % 2 ? 4 : 2) * f(i * h);
+  return (acc * h) / 3 / Math.PI;
+}
+
+test('QAM labels are the 3GPP TS 38.211 §5.1.4 ones (interleaved: I on b0, b2, …; Q on b1, b3, …)', async () => {
+  await setup();
+  const bit = (i: number, k: number, j: number) => (i >> (k - 1 - j)) & 1; // b_j, MSB first
+  const sgn = (b: number) => 1 - 2 * b;
+  // 38.211 §5.1.3 (QPSK), §5.1.4 (16-QAM), §5.1.5 (64-QAM), §5.1.6 (256-QAM)
+  const ref: Record<number, (i: number) => [number, number]> = {
+    4: (i) => [sgn(bit(i, 2, 0)) / Math.SQRT2, sgn(bit(i, 2, 1)) / Math.SQRT2],
+    16: (i) => {
+      const b = (j: number) => bit(i, 4, j);
+      return [(sgn(b(0)) * (2 - sgn(b(2)))) / Math.sqrt(10), (sgn(b(1)) * (2 - sgn(b(3)))) / Math.sqrt(10)];
+    },
+    64: (i) => {
+      const b = (j: number) => bit(i, 6, j);
+      const ax = (o: number) => sgn(b(o)) * (4 - sgn(b(o + 2)) * (2 - sgn(b(o + 4))));
+      return [ax(0) / Math.sqrt(42), ax(1) / Math.sqrt(42)];
+    },
+    256: (i) => {
+      const b = (j: number) => bit(i, 8, j);
+      const ax = (o: number) => sgn(b(o)) * (8 - sgn(b(o + 2)) * (4 - sgn(b(o + 4)) * (2 - sgn(b(o + 6)))));
+      return [ax(0) / Math.sqrt(170), ax(1) / Math.sqrt(170)];
+    },
+  };
+  for (const m of [4, 16, 64, 256]) {
+    const c = qam(m);
+    for (let i = 0; i < m; i++) {
+      const [re, im] = ref[m](i);
+      assert.ok(Math.abs(c.points.re[i] - re) < 1e-12 && Math.abs(c.points.im[i] - im) < 1e-12,
+        `${c.name} label ${c.labelOf(i).join('')}: (${c.points.re[i]}, ${c.points.im[i]}) vs 38.211 (${re}, ${im})`);
+    }
+    // hardDecision maps every point back to its own label
+    const all = tf.range(0, m, 1, 'int32');
+    assert.deepEqual(Array.from(c.hardDecision(c.map(all)).dataSync()), Array.from(all.dataSync()), `${c.name} decisions`);
+  }
+});
+
+test('square M-QAM: unit energy, Gray nearest neighbours, I on the even-indexed bits, Q on the odd, odd-integer grid', async () => {
   await setup();
   for (const m of [4, 16, 64, 256]) {
     const c = qam(m);
@@ -61,10 +123,11 @@ test('square M-QAM: unit energy, Gray nearest neighbours, bits = [I bits, Q bits
     assert.ok(Math.abs(meanEnergy(c) - 1) < 1e-12, `${c.name} energy ${meanEnergy(c)}`);
     assert.ok(Math.abs(c.averageEnergy - 1) < 1e-12);
     if (m <= 64) assertGray(c);
-    // I depends only on the first half of the bits, Q only on the second half
+    // I depends only on b0, b2, … (odd LSB positions), Q only on b1, b3, … (even LSB positions)
+    const k = c.bitsPerSymbol;
     for (let i = 0; i < m; i++) {
-      assert.equal(c.points.re[i], c.points.re[Math.floor(i / l) * l], `${c.name} re of ${i}`);
-      assert.equal(c.points.im[i], c.points.im[i % l], `${c.name} im of ${i}`);
+      assert.equal(c.points.re[i], c.points.re[i & parityMask(k, 1)], `${c.name} re of ${i}`);
+      assert.equal(c.points.im[i], c.points.im[i & parityMask(k, 0)], `${c.name} im of ${i}`);
     }
     // unnormalised: levels are the odd integers ±1 … ±(L−1), E|s|² = 2(M − 1)/3, d_min = 2
     const u = qam(m, { normalize: false });
@@ -75,12 +138,16 @@ test('square M-QAM: unit energy, Gray nearest neighbours, bits = [I bits, Q bits
     assert.ok(Math.abs(u.minDistance - 2) < 1e-12);
     assert.ok(Math.abs(c.minDistance - 2 / Math.sqrt((2 * (m - 1)) / 3)) < 1e-12);
   }
-  // 256-QAM Gray check on the I axis levels alone (the full check is O(M²) per point)
+  // 256-QAM Gray check per axis (the full check is O(M²) per point): labels with all Q bits 0
+  // (resp. all I bits 0) sit at the 16 I (resp. Q) levels; adjacent levels differ in one bit
   const c256 = qam(256, { normalize: false });
-  const byLevel = new Map<number, number>();
-  for (let i = 0; i < 256; i += 16) byLevel.set(c256.points.re[i], i >> 4);
-  const sorted = [...byLevel.keys()].sort((a, b) => a - b);
-  for (let j = 1; j < sorted.length; j++) assert.equal(popcount(byLevel.get(sorted[j])! ^ byLevel.get(sorted[j - 1])!), 1);
+  for (const [parity, coord] of [[1, c256.points.re], [0, c256.points.im]] as const) {
+    const byLevel = new Map<number, number>();
+    for (let i = 0; i < 256; i++) if ((i & parityMask(8, parity)) === i) byLevel.set(coord[i], i);
+    assert.equal(byLevel.size, 16);
+    const sorted = [...byLevel.keys()].sort((a, b) => a - b);
+    for (let j = 1; j < sorted.length; j++) assert.equal(popcount(byLevel.get(sorted[j])! ^ byLevel.get(sorted[j - 1])!), 1);
+  }
   // QPSK: ((1 − 2b0) + j(1 − 2b1))/√2
   const q = qpsk();
   for (let i = 0; i < 4; i++) {
@@ -105,7 +172,8 @@ test('M-PSK: unit circle, Gray neighbours; BPSK = ±1; 4-PSK at π/4 is QPSK wit
   const q = qpsk();
   for (let i = 0; i < 4; i++) {
     const swapped = ((i & 1) << 1) | (i >> 1);
-    assert.ok(dist(q, i, i) === 0);
+    // the labellings really differ (for the mixed labels 01 and 10): not the identity map
+    if (swapped !== i) assert.ok(dist(q, i, 0) !== 0 && Math.hypot(p4.points.re[i] - q.points.re[i], p4.points.im[i] - q.points.im[i]) > 1);
     assert.ok(Math.abs(p4.points.re[swapped] - q.points.re[i]) < 1e-15 && Math.abs(p4.points.im[swapped] - q.points.im[i]) < 1e-15,
       `4-PSK label ${swapped} vs QPSK label ${i}`);
   }
@@ -232,17 +300,36 @@ test('closed forms: QPSK = 4-QAM = 4-PSK, BPSK, limits, and the approximation fl
     assert.ok(Math.abs(qamSerAwgn(4, db) - qpskSerAwgn(db)) < 1e-15);
     assert.ok(Math.abs(pskSerAwgn(4, db) - qpskSerAwgn(db)) < 1e-15);
     assert.ok(Math.abs(pskSerAwgn(2, db) - qfunc(Math.sqrt(2 * g))) < 1e-15);
-    // union bound with the 2 nearest neighbours ≥ exact for QPSK
-    assert.ok(2 * qfunc(Math.sqrt(2 * g) * Math.sin(Math.PI / 4)) >= pskSerAwgn(4, db));
+    // the exact M-PSK integral gives the QPSK and BPSK closed forms …
+    assert.ok(Math.abs(pskSerExact(4, db) / pskSerAwgn(4, db) - 1) < 1e-6, `4-PSK integral at ${db} dB`);
+    assert.ok(Math.abs(pskSerExact(2, db) / pskSerAwgn(2, db) - 1) < 1e-6, `BPSK integral at ${db} dB`);
+    // … and for M ≥ 8 the nearest-neighbour value is an upper bound on it
+    for (const m of [8, 16, 64]) assert.ok(pskSerAwgn(m, db) >= pskSerExact(m, db) * (1 - 1e-9), `${m}-PSK bound at ${db} dB`);
     // M-QAM: more points at the same Es/N0 means more errors
     assert.ok(qamSerAwgn(16, db) < qamSerAwgn(64, db) && qamSerAwgn(64, db) < qamSerAwgn(256, db));
     assert.ok(Math.abs(qamBerAwgnApprox(16, db) - qamSerAwgn(16, db) / 4) < 1e-15);
   }
+  // the bound is tight at high SNR (the two farther error regions vanish)
+  assert.ok(Math.abs(pskSerAwgn(8, 20) / pskSerExact(8, 20) - 1) < 1e-3, '8-PSK bound tight at 20 dB');
   // at zero SNR a decision is a uniform guess: SER → 1 − 1/M
   for (const m of [4, 16, 64, 256]) assert.ok(Math.abs(qamSerAwgn(m, -300) - (1 - 1 / m)) < 1e-12);
   const f16 = awgnErrorRate(qam(16), 10);
   assert.deepEqual([f16.serExact, f16.berExact], [true, false]);
   assert.deepEqual([awgnErrorRate(qpsk(), 10).berExact, awgnErrorRate(psk(8), 10).serExact], [true, false]);
+});
+
+test('Monte Carlo over AWGN: 64-QAM SER matches the exact closed form, 8-PSK SER the exact integral', async () => {
+  await setup();
+  const q64 = await simulateErrorRate({ snrDb: [16, 20], run: awgnQamRun(qam(64), new Rng('64qam'), 20000), maxBatches: 4 });
+  for (const r of q64) {
+    assertBinomial(r.symbolErrors, r.symbols, qamSerAwgn(64, r.snrDb), `64-QAM SER at ${r.snrDb} dB`);
+    assert.ok(r.symbolErrors > 200, `64-QAM at ${r.snrDb} dB needs errors to test anything: ${r.symbolErrors}`);
+  }
+  const p8 = await simulateErrorRate({ snrDb: [6, 10], run: awgnQamRun(psk(8, { phaseOffset: 0.2 }), new Rng('8psk'), 20000), maxBatches: 4 });
+  for (const r of p8) {
+    assertBinomial(r.symbolErrors, r.symbols, pskSerExact(8, r.snrDb), `8-PSK SER at ${r.snrDb} dB`);
+    assert.ok(r.symbolErrors > 200, `8-PSK at ${r.snrDb} dB needs errors to test anything: ${r.symbolErrors}`);
+  }
 });
 
 test('bad inputs are rejected with the parameter and the allowed values named', async () => {

@@ -31,6 +31,44 @@ test('LS gain equalisation undoes any per-user complex gain', async () => {
   assertClose(arr(back.im), arr(s.im), 1e-4);
 });
 
+test('LS gain equalisation: shapes checked, and values and gradients finite when y = 0 or s = 0', async () => {
+  await setup();
+  const rng = new Rng(2);
+  const s = rng.complexNormal([2, 3, 8]);
+  const z = C.complex(tf.zeros([2, 3, 8]));
+  assert.ok(arr(lsGainEqualize(z, s).re).every((v) => v === 0), 'y = 0 ⇒ ŝ = 0');
+  assert.ok(arr(lsGainEqualize(s, z).re).every(Number.isFinite), 's = 0 ⇒ finite');
+  for (const [what, f] of [
+    ['∂/∂y at y = 0', (re: tf.Tensor, im: tf.Tensor) => C.frobNorm2(lsGainEqualize({ re, im }, s), [0, 1, 2]) as tf.Scalar],
+    ['∂/∂s at s = 0', (re: tf.Tensor, im: tf.Tensor) => C.frobNorm2(lsGainEqualize(s, { re, im }), [0, 1, 2]) as tf.Scalar],
+  ] as const) {
+    const g = tf.grads(f)([z.re, z.im]).map(arr);
+    assert.ok(g.every((v) => v.every(Number.isFinite)), `${what}: not finite`);
+  }
+  assert.throws(() => lsGainEqualize(s, rng.complexNormal([2, 3, 7])), /lsGainEqualize\(s\): must be \[2,3,8\] like y; got \[2,3,7\]/);
+  assert.throws(() => lsGainEqualize(rng.complexNormal([3, 8]), rng.complexNormal([3, 8])), /lsGainEqualize\(y\): must be \[batch, K, T\]/);
+  assert.throws(() => lsGainEqualize({ re: s.re, im: tf.zeros([2, 3]) }, s), /lsGainEqualize\(y\): re shape/);
+  assert.throws(() => lsGainEqualize(C.scale(s, NaN), s), /lsGainEqualize\(y, s\): must be finite/);
+});
+
+test('a fixed channel tensor owned by the caller survives the run (returned as is or as tf.clone); created tensors are freed', async () => {
+  await setup();
+  const [k, m] = [2, 4];
+  const fixed = dftRows(5, k, m);
+  const base = {
+    rng: new Rng('fixed'), constellation: qpsk(), transmit: linearTransmitter((h: C.Complex) => zf(h)), batch: 5, symbolsPerChannel: 50,
+  };
+  const asIs = precodedLinkRun({ ...base, channel: () => fixed });
+  const cloned = precodedLinkRun({ ...base, channel: () => ({ re: tf.clone(fixed.re), im: tf.clone(fixed.im) }) });
+  const before = tf.memory().numTensors;
+  const a = [await asIs(10, 0), await asIs(10, 1)];
+  const b = [await cloned(10, 0), await cloned(10, 1)];
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak, none of the caller\'s are freed');
+  assert.ok(!fixed.re.isDisposed && !fixed.im.isDisposed, 'the caller\'s channel is still alive');
+  assert.deepEqual(a, b, 'same seed, same channel ⇒ same counts');
+  assert.deepEqual(arr(fixed.re), arr(dftRows(5, k, m).re), 'the channel data is intact');
+});
+
 test('ZF link BER over an orthogonal channel matches Q(√(α²/σ²)) for QPSK', async () => {
   await setup();
   const [k, m, power] = [4, 8, 1];
@@ -74,5 +112,12 @@ test('1-bit DAC ZF link over Rayleigh: BER falls with SNR, same seed same counts
   const lo = await mk()(-5, 0);
   const hi = await mk()(15, 0);
   assert.ok(hi.bitErrors < lo.bitErrors, `BER must fall: ${lo.bitErrors} → ${hi.bitErrors}`);
-  assert.throws(() => precodedLinkRun({ rng: new Rng(1), constellation: qpsk(), channel: () => dftRows(1, 1, 1), transmit: (h, s) => s, batch: 0, symbolsPerChannel: 1 }), /batch must be a positive integer/);
+  const ok = { rng: new Rng(1), constellation: qpsk(), channel: () => dftRows(1, 1, 1), transmit: (_h: C.Complex, s: C.Complex) => s, batch: 1, symbolsPerChannel: 1 };
+  assert.throws(() => precodedLinkRun({ ...ok, batch: 0 }), /batch must be a positive integer/);
+  assert.throws(() => precodedLinkRun({ ...ok, receiver: 'mmse' as 'none' }), /precodedLinkRun: receiver must be 'ls-gain' or 'none'; got mmse/);
+  assert.throws(() => precodedLinkRun({ ...ok, power: 0 }), /precodedLinkRun: power must be finite and > 0/);
+  const wrong = precodedLinkRun({ ...ok, channel: () => dftRows(2, 1, 1) });
+  const before = tf.memory().numTensors;
+  assert.throws(() => wrong(0, 0), /precodedLinkRun\(channel\): must return \[1, K, M\] complex; got re \[2,1,1\]/);
+  assert.equal(tf.memory().numTensors, before, 'a rejected channel is still freed');
 });

@@ -111,7 +111,8 @@ test('SNIDR equals SINR without quantisation (q = 0, G = W): LS estimator, and s
   const ref = arr(sinr(h, w, s2));
   const s = rng.complexNormal([b, k, 10]);
   const { g, q } = bussgang(precode(w, s), s, { estimator: 'ls' });
-  assertClose(arr(g.re), arr(w.re), 1e-4, 'G = W');
+  assertClose(arr(g.re), arr(w.re), 1e-4, 'Re G = Re W');
+  assertClose(arr(g.im), arr(w.im), 1e-4, 'Im G = Im W');
   assertClose(arr(C.abs2(q)), new Float32Array(b * m * 10), 1e-8, 'q = 0');
   assertClose(arr(snidr(h, precode(w, s), s, s2, { estimator: 'ls' })).map((v, i) => v / ref[i]), new Float32Array(b * k).fill(1), 2e-3, 'LS');
   // rows of the T-point DFT: S Sᴴ = T I, so (1/T) Y Sᴴ = W exactly
@@ -213,13 +214,86 @@ test('sum rate (9) is differentiable in y: gradient matches finite differences',
   }
 });
 
+/** Gradients of f w.r.t. (re, im) of x, asserted finite. */
+function finiteGrads(f: (re: tf.Tensor, im: tf.Tensor) => tf.Scalar, x: C.Complex, what: string): Float32Array[] {
+  const g = tf.grads(f)([x.re, x.im]).map(arr);
+  for (const [i, v] of g.entries()) assert.ok(v.every(Number.isFinite), `${what}: ∂/∂${i ? 'Im' : 'Re'} not finite: ${v}`);
+  return g;
+}
+
+test('gradients stay finite at zero input: SNIDR sum rate at y = 0 and s = 0, SINR at W = 0, NMSE and β̂ at 0', async () => {
+  await setup();
+  const rng = new Rng(39);
+  const [b, k, m, t] = [2, 2, 4, 6];
+  const h = rng.complexNormal([b, k, m]);
+  const s = rng.complexNormal([b, k, t]);
+  const y = rng.complexNormal([b, m, t]);
+  const zy = C.complex(tf.zeros([b, m, t]));
+  const zs = C.complex(tf.zeros([b, k, t]));
+  for (const noise of [0, 0.1]) {
+    for (const estimator of ['sample', 'ls'] as const) {
+      // the GNN loss −Σ R_sum w.r.t. the transmit signal y, and w.r.t. the symbols s
+      finiteGrads((re, im) => tf.sum(sumRateSnidr(h, { re, im }, s, noise, { estimator })) as tf.Scalar, zy, `∂R/∂y at y = 0, σ² = ${noise}, ${estimator}`);
+      finiteGrads((re, im) => tf.sum(sumRateSnidr(h, y, { re, im }, noise)) as tf.Scalar, zs, `∂R/∂s at s = 0, σ² = ${noise}`);
+      finiteGrads((re, im) => tf.sum(sumRateSnidr(h, { re, im }, s, noise, { estimator })) as tf.Scalar, y, `∂R/∂y generic, ${estimator}`);
+    }
+    finiteGrads((re, im) => tf.sum(sumRate(h, { re, im }, noise)) as tf.Scalar, C.complex(tf.zeros([b, m, k])), `∂R/∂W at W = 0, σ² = ${noise}`);
+    finiteGrads((re, im) => tf.sum(sumRate({ re, im }, C.complex(tf.zeros([b, m, k])), noise)) as tf.Scalar, h, `∂R/∂H with W = 0, σ² = ${noise}`);
+  }
+  // NMSE and the NNO-C2PO scalar at ŝ = 0, r = 0 and s = 0
+  finiteGrads((re, im) => tf.sum(nmse({ re, im }, s)) as tf.Scalar, zs, 'nmse at ŝ = 0');
+  finiteGrads((re, im) => tf.sum(nmse(s, { re, im })) as tf.Scalar, zs, 'nmse at s = 0');
+  finiteGrads((re, im) => tf.sum(nmseOpp({ re, im }, s)) as tf.Scalar, zs, 'nmseOpp at r = 0');
+  finiteGrads((re, im) => tf.sum(nmseOpp(s, { re, im })) as tf.Scalar, zs, 'nmseOpp at s = 0');
+});
+
+/** Run fn and count tensor data reads (dataSync) made meanwhile. */
+function countReads<T>(fn: () => T): [T, number] {
+  const proto = tf.Tensor.prototype;
+  const orig = proto.dataSync;
+  let n = 0;
+  proto.dataSync = function dataSync(this: tf.Tensor) {
+    n++;
+    return orig.call(this);
+  } as typeof orig;
+  try {
+    return [fn(), n];
+  } finally {
+    proto.dataSync = orig;
+  }
+}
+
+test('the GNN loss path validates each public entry with ONE data read', async () => {
+  await setup();
+  const rng = new Rng(40);
+  const [b, k, m, t] = [2, 2, 4, 16];
+  const h = rng.complexNormal([b, k, m]);
+  const w = rng.complexNormal([b, m, k]);
+  const s = rng.complexNormal([b, k, t]);
+  const noise = tf.tensor1d([0.1, 0.2]);
+  const [y, nq] = countReads(() => quantizedPrecode(w, s, lloydMax(2, 0.5)));
+  assert.equal(nq, 1, 'quantizedPrecode: one read for w and s');
+  for (const estimator of ['sample', 'ls'] as const) {
+    assert.equal(countReads(() => sumRateSnidr(h, y, s, noise, { estimator }))[1], 1, `sumRateSnidr (${estimator}): one read for h, y, s and σ²`);
+  }
+  assert.equal(countReads(() => bussgang(y, s))[1], 1, 'bussgang');
+  assert.equal(countReads(() => weightedSumRate(h, w, noise, tf.tensor1d([1, 2])))[1], 1, 'weightedSumRate: h, w, σ², α');
+  assert.equal(countReads(() => nmseOpp(s, s))[1], 1, 'nmseOpp');
+});
+
 test('bad input: mismatched shapes, negative noise, non-finite values, LS with T < K, bad weights', async () => {
   await setup();
   const rng = new Rng(38);
   const h = rng.complexNormal([2, 2, 4]);
   const w = mrt(h);
+  const y0 = () => rng.complexNormal([2, 4, 3]);
+  const s0 = () => rng.complexNormal([2, 2, 3]);
   assert.throws(() => sinr(h, rng.complexNormal([2, 4, 3]), 1), /sinr\(w\): must be \[2, 4, 2\]/);
-  assert.throws(() => sinr(h, w, -1), /sinr\(noiseVar\): must be a finite number >= 0/);
+  assert.throws(() => sinr(h, w, -1), /sinr\(noiseVar\): must be finite and >= 0; got -1/);
+  assert.throws(() => sinr(h, w, tf.tensor1d([0.1, -0.1])), /sinr\(noiseVar\): must be finite and >= 0/);
+  assert.throws(() => snidr(h, y0(), s0(), tf.scalar(NaN)), /snidr\(noiseVar\): must be finite and >= 0/);
+  assert.throws(() => weightedSumRate(h, w, 1, tf.tensor1d([1, -1])), /weightedSumRate\(alpha\): must be finite and >= 0/);
+  assert.throws(() => sinr(h, { re: w.re, im: tf.zeros([2, 4]) }, 1), /sinr\(w\): re shape \[2,4,2\] and im shape \[2,4\] must agree/);
   assert.throws(() => sinr(h, w, tf.ones([3])), /sinr\(noiseVar\): tensor must be \[\] or \[2\]/);
   assert.throws(() => sinr(h, C.scale(w, Infinity), 1), /must be finite/);
   assert.throws(() => weightedSumRate(h, w, 1, [1]), /weightedSumRate\(alpha\): needs 2 finite weights/);
@@ -231,4 +305,6 @@ test('bad input: mismatched shapes, negative noise, non-finite values, LS with T
   assert.throws(() => snidr(rng.complexNormal([2, 2, 5]), y, s, 1), /snidr\(h\): must be \[2, 2, 4\]/);
   assert.throws(() => nmse(s, rng.complexNormal([2, 3, 1])), /nmse: sHat \[2,2,1\] and s \[2,3,1\]/);
   assert.throws(() => nmse(C.scale(s, NaN), s), /nmse\(sHat, s\): must be finite/);
+  assert.throws(() => snidr(C.scale(h, NaN), y0(), s0(), 1), /snidr\(h, y, s\): must be finite/);
+  assert.throws(() => nmseOpp(s, C.scale(s, Infinity)), /nmseOpp\(r, s\): must be finite/);
 });

@@ -50,6 +50,73 @@ test('MRT: W = c Hᴴ with c = √(P/||H||²); MRT, ZF and RZF all have Tr(W W�
   assert.ok(arr(normalisePower(C.complex(tf.zeros([1, 2, 2])), 3).re).every((v) => v === 0));
 });
 
+/** K rows of the M-point DFT scaled by √g_k: H Hᴴ = M·diag(g). */
+function orthogonalChannel(gains: number[], m: number): C.Complex {
+  const re: number[] = [], im: number[] = [];
+  gains.forEach((g, u) => {
+    for (let a = 0; a < m; a++) {
+      re.push(Math.sqrt(g) * Math.cos((-2 * Math.PI * u * a) / m));
+      im.push(Math.sqrt(g) * Math.sin((-2 * Math.PI * u * a) / m));
+    }
+  });
+  return C.complexFromArrays(re, im, [1, gains.length, m]);
+}
+
+test('RZF at finite ξ: closed form on an orthogonal channel, push-through identity on a random one', async () => {
+  await setup();
+  // H Hᴴ = M diag(g) ⇒ W = c Hᴴ diag(1/(M g_k + ξ)): w_k = c h_kᴴ/(M g_k + ξ),
+  // c² = P / Σ_k M g_k/(M g_k + ξ)² (from Tr(W Wᴴ) = P)
+  const [gains, m, P] = [[1, 0.2, 3], 6, 2];
+  const h = orthogonalChannel(gains, m);
+  const hh = C.toArrays(C.adjoint(h)); // [1, M, K]
+  for (const xi of [0.5, 4, 30]) {
+    const w = C.toArrays(rzf(h, { power: P, reg: xi }));
+    const c = Math.sqrt(P / gains.reduce((a, g) => a + (m * g) / (m * g + xi) ** 2, 0));
+    const k = gains.length;
+    const ref = (part: Float32Array) => Array.from(part, (v, i) => (c * v) / (m * gains[i % k] + xi));
+    assertClose(w.re, ref(hh.re), 1e-5, `Re W at ξ = ${xi}`);
+    assertClose(w.im, ref(hh.im), 1e-5, `Im W at ξ = ${xi}`);
+  }
+  // random H: Hᴴ(HHᴴ + ξI)⁻¹ = (HᴴH + ξI)⁻¹Hᴴ, the right side from a float64 eigendecomposition of HᴴH
+  const [b, k2, m2, xi] = [2, 3, 5, 0.7];
+  const hr = new Rng(29).complexNormal([b, k2, m2]);
+  const w = C.toArrays(rzf(hr, { power: P, reg: xi }));
+  const gram = C.toArrays(C.matmul(hr, hr, true, false)); // HᴴH: [b, M, M]
+  const e = eighHermitian({ batch: b, n: m2, re: Float64Array.from(gram.re), im: Float64Array.from(gram.im) });
+  const ha = C.toArrays(hr);
+  for (let bi = 0; bi < b; bi++) {
+    // A = V diag(1/(λ + ξ)) Vᴴ, R = A Hᴴ: [M, K]
+    const at = (i: number, j: number): [number, number] => {
+      let sr = 0, si = 0;
+      for (let l = 0; l < m2; l++) {
+        const o = bi * m2 * m2;
+        const [vr, vi] = [e.vectorsRe[o + i * m2 + l], e.vectorsIm[o + i * m2 + l]];
+        const [ur, ui] = [e.vectorsRe[o + j * m2 + l], -e.vectorsIm[o + j * m2 + l]]; // conj(V[j, l])
+        const d = 1 / (e.values[bi * m2 + l] + xi);
+        sr += d * (vr * ur - vi * ui);
+        si += d * (vr * ui + vi * ur);
+      }
+      return [sr, si];
+    };
+    const rRe: number[] = [], rIm: number[] = [];
+    for (let i = 0; i < m2; i++) for (let u = 0; u < k2; u++) {
+      let sr = 0, si = 0;
+      for (let j = 0; j < m2; j++) {
+        const [ar, ai] = at(i, j);
+        const o = bi * k2 * m2 + u * m2 + j;
+        const [hr2, hi2] = [ha.re[o], -ha.im[o]]; // (Hᴴ)_{j,u} = conj(H_{u,j})
+        sr += ar * hr2 - ai * hi2;
+        si += ar * hi2 + ai * hr2;
+      }
+      rRe.push(sr); rIm.push(si);
+    }
+    const norm = Math.sqrt(P / rRe.reduce((a, v, i) => a + v * v + rIm[i] * rIm[i], 0));
+    const off = bi * m2 * k2;
+    assertClose(w.re.slice(off, off + m2 * k2), rRe.map((v) => v * norm), 2e-4, `push-through Re, channel ${bi}`);
+    assertClose(w.im.slice(off, off + m2 * k2), rIm.map((v) => v * norm), 2e-4, `push-through Im, channel ${bi}`);
+  }
+});
+
 test('RZF: ξ = Kσ²/P by default; ξ → 0 gives ZF, ξ → ∞ gives the MRT direction', async () => {
   await setup();
   const [b, k, m, P, s2] = [2, 3, 5, 2, 0.4];
@@ -110,6 +177,45 @@ test('ZF is differentiable: gradient of Σ|h_k w_k|² finite and matching finite
   }
 });
 
+/** Gradients of f w.r.t. (re, im) of x, asserted finite; returns them flat. */
+function finiteGrads(f: (re: tf.Tensor, im: tf.Tensor) => tf.Scalar, x: C.Complex, what: string): Float32Array[] {
+  const g = tf.grads(f)([x.re, x.im]).map(arr);
+  for (const [i, v] of g.entries()) assert.ok(v.every(Number.isFinite), `${what}: ∂/∂${i ? 'Im' : 'Re'} not finite: ${v}`);
+  return g;
+}
+
+test('gradients stay finite at zero input: normalisePower and MRT at W = 0, quantizedPrecode at W = 0 and s = 0', async () => {
+  await setup();
+  const rng = new Rng(30);
+  const z = C.complex(tf.zeros([2, 4, 2]));
+  const c = rng.complexNormal([2, 4, 2]);
+  // f(W) = Re Σ c ∘ conj(normalise(W))
+  for (const p of [1, 0, 1000]) {
+    finiteGrads((re, im) => tf.sum(C.mulConj(c, normalisePower({ re, im }, p)).re) as tf.Scalar, z, `normalisePower(0, ${p})`);
+  }
+  finiteGrads((re, im) => C.frobNorm2(mrt({ re, im }, { power: 3 })).sum() as tf.Scalar, C.complex(tf.zeros([1, 2, 4])), 'mrt(0)');
+  // tiny but non-zero W (Tr(WWᴴ) just below and just above the 1e-18 floor) as well
+  for (const tiny of [3e-10, 1e-9]) {
+    finiteGrads((re, im) => tf.sum(C.mulConj(c, normalisePower({ re, im })).re) as tf.Scalar, C.scale(c, tiny), `normalisePower(${tiny}·W)`);
+  }
+  // quantised precoding: the DAC has zero gradient, the per-antenna gains and renormalisation do not
+  const s = rng.complexNormal([2, 2, 6]);
+  const d = rng.complexNormal([2, 4, 6]);
+  for (const q of [oneBit(), lloydMax(3, 0.5)]) {
+    for (const mode of ['precoder', 'empirical', 'none'] as const) {
+      const f = (re: tf.Tensor, im: tf.Tensor) => tf.sum(C.mulConj(d, quantizedPrecode({ re, im }, s, q, { perAntennaNormalisation: mode })).re) as tf.Scalar;
+      finiteGrads(f, z, `quantizedPrecode(W = 0, ${q.name}, ${mode})`);
+      finiteGrads(f, c, `quantizedPrecode(W, ${q.name}, ${mode})`);
+    }
+  }
+  const fs = (re: tf.Tensor, im: tf.Tensor) => C.frobNorm2(quantizedPrecode({ re, im }, C.complex(tf.zeros([2, 2, 6])), lloydMax(2, 0.5))).sum() as tf.Scalar;
+  finiteGrads(fs, c, 'quantizedPrecode(s = 0)');
+  // …and a zero row of W (one antenna off) next to live ones
+  const off = C.scale(c, tf.tensor([1, 0, 1, 1], [1, 4, 1]));
+  const g = finiteGrads((re, im) => tf.sum(C.mulConj(d, quantizedPrecode({ re, im }, s, lloydMax(2, 0.5))).re) as tf.Scalar, off, 'antenna off');
+  assert.ok(g[0].some((v) => v !== 0), 'the renormalisation passes a non-zero gradient to the live antennas');
+});
+
 test('bad input: ZF with K > M, wrong ranks, mismatched s, non-finite h, bad options', async () => {
   await setup();
   const rng = new Rng(28);
@@ -120,7 +226,10 @@ test('bad input: ZF with K > M, wrong ranks, mismatched s, non-finite h, bad opt
   assert.throws(() => zf(bad), /zf\(h\): must be finite/);
   assert.throws(() => rzf(h), /rzf\(opts\): give noiseVar/);
   assert.throws(() => rzf(h, { reg: -1 }), /rzf\(opts.reg\)/);
-  assert.throws(() => mrt(h, { power: -1 }), /normalisePower\(power\)/);
+  assert.throws(() => mrt(h, { power: -1 }), /mrt\(opts.power\): must be finite and >= 0; got -1/);
+  assert.throws(() => zf(h, { power: NaN }), /zf\(opts.power\)/);
+  assert.throws(() => rzf(h, { reg: 1, power: 0 }), /rzf\(opts.power\): must be finite and > 0/);
+  assert.throws(() => normalisePower(mrt(h), -1), /normalisePower\(power\)/);
   const w = mrt(h);
   assert.throws(() => precode(w, rng.complexNormal([1, 3, 5])), /precode\(s\): must be \[1, 2, T\]/);
   assert.throws(() => precode(w, rng.complexNormal([2, 2, 5])), /precode\(s\)/);
@@ -130,4 +239,8 @@ test('bad input: ZF with K > M, wrong ranks, mismatched s, non-finite h, bad opt
     /perAntennaNormalisation/,
   );
   assert.throws(() => quantizedPrecode(w, C.scale(s, NaN), oneBit()), /quantizedPrecode\(w, s\): must be finite/);
+  assert.throws(() => quantizedPrecode(w, s, oneBit(), { target: 0 }), /quantizedPrecode\(opts.target\): must be finite and > 0/);
+  assert.throws(() => quantizedPrecode(w, s, oneBit(), { power: -2 }), /quantizedPrecode\(opts.power\)/);
+  assert.throws(() => quantizedPrecode(w, rng.complexNormal([1, 3, 5]), oneBit()), /quantizedPrecode\(s\): must be \[1, 2, T\]/);
+  assert.throws(() => precode(w, { re: s.re, im: tf.zeros([1, 2, 4]) }), /precode\(s\): re shape \[1,2,5\] and im shape \[1,2,4\]/);
 });

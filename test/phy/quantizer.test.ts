@@ -61,11 +61,23 @@ test('lloydMax: centroid and midpoint conditions hold to 1e-9 (1–4 bits, σ² 
   }
 });
 
-test('lloydMax: MSE matches Max (1960) for 1–4 bits; closed-form MSE matches quadrature', () => {
+/** |a/b − 1| ≤ tol for every entry. */
+function assertRel(a: number[] | number, b: number[] | number, tol: number, what: string): void {
+  const aa = typeof a === 'number' ? [a] : a;
+  const bb = typeof b === 'number' ? [b] : b;
+  assert.equal(aa.length, bb.length, what);
+  aa.forEach((v, i) => assert.ok(Math.abs(v / bb[i] - 1) <= tol, `${what}[${i}]: ${v} vs ${bb[i]} (rel. ${Math.abs(v / bb[i] - 1).toExponential(2)} > ${tol})`));
+}
+
+test('lloydMax: MSE and levels match Max (1960) for 1–4 bits (rel. 1e-3); closed-form MSE matches quadrature', () => {
+  // J. Max, "Quantizing for minimum distortion", IRE Trans. IT-6, 1960, Table I (unit variance)
   const max1960 = [0.3634, 0.1175, 0.03455, 0.009497];
+  const positiveLevels: Record<number, number[]> = { 2: [0.4528, 1.5104], 3: [0.2451, 0.7560, 1.3439, 2.1519] };
   for (let b = 1; b <= 4; b++) {
     const q = lloydMax(b);
-    assertClose(mse(q, 1), max1960[b - 1], 1e-3, `MSE ${b} bits`);
+    assertRel(mse(q, 1), max1960[b - 1], 1e-3, `MSE ${b} bits`);
+    const ref = positiveLevels[b];
+    if (ref) assertRel(q.levels.slice(q.levels.length / 2), ref, 1e-3, `positive levels ${b} bits`);
     // MSE decreases by ≈ 6 dB per bit and is strictly decreasing
     if (b > 1) assert.ok(mse(q, 1) < mse(lloydMax(b - 1), 1));
   }
@@ -125,6 +137,20 @@ test('quantize: matches the definition (left-closed cells, sign(0) = +1) for 1, 
   const z = quantizeComplex(C.complexFromArrays([0.2, -3], [-0.1, 5], [2]), u);
   assertClose(arr(z.re), [0.5, -1.5], 0, 'Re');
   assertClose(arr(z.im), [-0.5, 1.5], 0, 'Im');
+});
+
+test('quantize is differentiable with a zero gradient (no gather), also through quantizeComplex', async () => {
+  await setup();
+  const rng = new Rng(16);
+  for (const q of [oneBit(), lloydMax(3), lloydMax(8)]) {
+    const x = rng.normal([3, 40], 2);
+    const g = arr(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(quantize(v, q), v)) as tf.Scalar)(x));
+    // d/dx [Q(x)·x] = Q(x) + x·Q'(x) = Q(x) since Q' = 0
+    assertClose(g, arr(quantize(x, q)), 0, `${q.name}: ∂(Q(x)x)/∂x = Q(x)`);
+    const z = rng.complexNormal([2, 5]);
+    const [gr, gi] = tf.grads((re: tf.Tensor, im: tf.Tensor) => C.frobNorm2(quantizeComplex({ re, im }, q), [0, 1]) as tf.Scalar)([z.re, z.im]).map(arr);
+    assert.ok([...gr, ...gi].every((v) => v === 0), `${q.name}: complex gradient is zero`);
+  }
 });
 
 test('quantize: Monte-Carlo Bussgang gain and MSE agree with the closed forms', async () => {
@@ -214,4 +240,8 @@ test('bad input: bits outside 1..8, bad scales/variances, malformed quantisers, 
   );
   assert.throws(() => quantizePerAntennaEmpirical(rng.complexNormal([4, 5]), oneBit()), /\[batch, M, ·\]/);
   assert.throws(() => perAntennaGain(tf.ones([1, 2, 1]), 0), /perAntennaGain\(target\)/);
+  assert.throws(() => quantizePerAntenna(rng.complexNormal([1, 4, 5]), rng.complexNormal([1, 4, 2]), oneBit(), { target: -1 }), /quantizePerAntenna\(opts.target\): must be finite and > 0/);
+  assert.throws(() => quantizePerAntenna(C.scale(rng.complexNormal([1, 4, 5]), NaN), rng.complexNormal([1, 4, 2]), oneBit()), /quantizePerAntenna\(x, w\): must be finite/);
+  assert.throws(() => quantizeComplex({ re: tf.zeros([2]), im: tf.zeros([3]) }, oneBit()), /quantizeComplex\(x\): re shape \[2\] and im shape \[3\]/);
+  assert.throws(() => quantizeComplex(C.complexFromArrays([0, 1], [Infinity, 0], [2]), oneBit()), /quantizeComplex\(x\): must be finite/);
 });

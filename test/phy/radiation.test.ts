@@ -6,6 +6,7 @@ import { Rng } from '../../lib/core/random';
 import { mrt, quantizedPrecode, zf } from '../../lib/phy/precoders';
 import { lloydMax } from '../../lib/phy/quantizer';
 import { radiationFromSignals, radiationPattern, sdr, toDb } from '../../lib/phy/radiation';
+import { losResponse } from '../../lib/phy/channels';
 import { setup, assertClose, arr } from '../helpers';
 
 const deg = Math.PI / 180;
@@ -93,11 +94,38 @@ test('1-bit MRT, LoS: SDR is uniform over angle at the pathological user angles 
   assert.ok(spread(110) > 3, `110°: SDR spread ${spread(110)} dB should be large`);
 });
 
-test('bad input: steering matrix with the wrong M, C_q with the wrong shape', async () => {
+test('losResponse gives the eq. (10) steering rows used here; its errors name losResponse and the parameter', async () => {
+  await setup();
+  const angles = [0, 37, 90, 151];
+  const ref = steering(angles, 8);
+  for (const got of [losResponse(angles, 8), losResponse(tf.tensor1d(angles), 8)]) {
+    assertClose(arr(got.re), arr(ref.re), 1e-5, 'Re');
+    assertClose(arr(got.im), arr(ref.im), 1e-5, 'Im');
+  }
+  assert.throws(() => losResponse([0, NaN], 4), /losResponse: anglesDeg\[1\] \(degrees\) must be a finite number/);
+  assert.throws(() => losResponse([0], 0), /losResponse: antennas \(M\) must be a positive integer/);
+  assert.throws(() => losResponse([0], 4, -0.5), /losResponse: spacing \(wavelengths\) must be finite and > 0/);
+  assert.throws(() => losResponse(tf.tensor1d([0, Infinity]), 4), /losResponse\(anglesDeg\): must be finite/);
+});
+
+test('bad input: steering matrix with the wrong M, C_q with the wrong shape, im shapes, non-finite values', async () => {
   await setup();
   const g = C.complex(tf.zeros([1, 4, 1]));
   const cq = C.complex(tf.zeros([1, 4, 4]));
   assert.throws(() => radiationPattern(g, cq, steering([0, 90], 5)), /radiationPattern\(a\): steering matrix must be \[nAngles, 4\]/);
   assert.throws(() => radiationPattern(g, C.complex(tf.zeros([1, 4, 3])), steering([0], 4)), /radiationPattern\(cq\): must be \[1, 4, 4\]/);
   assert.throws(() => radiationFromSignals(C.complex(tf.zeros([4, 3])), C.complex(tf.zeros([1, 3])), steering([0], 4)), /radiationFromSignals\(y\)/);
+  // imaginary parts are shape-checked too, and every input must be finite
+  const a = steering([0, 90], 4);
+  assert.throws(() => radiationPattern(g, cq, { re: a.re, im: tf.zeros([2, 3]) }), /radiationPattern\(a\): re shape \[2,4\] and im shape \[2,3\] must agree/);
+  assert.throws(() => radiationPattern({ re: g.re, im: tf.zeros([1, 4]) }, cq, a), /radiationPattern\(g\): re shape/);
+  assert.throws(() => radiationPattern(g, { re: cq.re, im: tf.zeros([1, 4, 3]) }, a), /radiationPattern\(cq\): re shape/);
+  assert.throws(() => radiationPattern(C.scale(g, NaN), cq, a), /radiationPattern\(g, cq, a\): must be finite/);
+  assert.throws(() => radiationPattern(g, C.scale(cq, Infinity), a), /radiationPattern\(g, cq, a\): must be finite/);
+  assert.throws(() => radiationPattern(g, cq, C.scale(a, NaN)), /radiationPattern\(g, cq, a\): must be finite/);
+  assert.throws(() => radiationPattern(C.complex(tf.zeros([4, 1])), cq, a), /radiationPattern\(g\): must be \[batch, M, K\]/);
+  const y = C.complex(tf.zeros([1, 4, 6]));
+  const s = C.complex(tf.ones([1, 2, 6]));
+  assert.throws(() => radiationFromSignals(y, C.scale(s, NaN), a), /radiationFromSignals\(y, s, a\): must be finite/);
+  assert.throws(() => radiationFromSignals(y, C.complex(tf.ones([1, 2, 5])), a), /radiationFromSignals\(s\): must be \[1, K, 6\]/);
 });

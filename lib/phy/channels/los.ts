@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Complex, conj, reshape, tidy } from '../../core/complex';
 import type { Rng } from '../../core/random';
 import { ulaSteering } from './ula';
-import { checkFinite, checkPositiveInt } from '../../core/validate';
+import { assertFinite, checkFinite, checkPositiveInt } from '../../core/validate';
 
 /** How the user angles are drawn. */
 export type LosAngleMode = 'integer-degrees' | 'uniform';
@@ -45,9 +45,23 @@ const RAD = Math.PI / 180;
 /**
  * LoS row response of a user at φ (degrees from the array axis): [exp(−j2πd m cos φ)]_m.
  * This is the paper's h_los(φ̃) used in the radiation patterns (eqs. 11–12).
- * anglesDeg: L numbers → Complex [L, M]; tf.Tensor [...] → Complex [..., M].
+ * anglesDeg: L numbers → Complex [L, M]; tf.Tensor [...] → Complex [..., M] (one data read checks
+ * that the tensor is finite).
  */
 export function losResponse(anglesDeg: ArrayLike<number> | tf.Tensor, antennas: number, spacing = 0.5): Complex {
+  const fn = 'losResponse';
+  checkPositiveInt(fn, 'antennas (M)', antennas);
+  checkFinite(fn, 'spacing (wavelengths)', spacing, 0, false);
+  if (anglesDeg instanceof tf.Tensor) {
+    assertFinite(`${fn}(anglesDeg)`, anglesDeg);
+  } else {
+    for (let i = 0; i < anglesDeg.length; i++) checkFinite(fn, `anglesDeg[${i}] (degrees)`, anglesDeg[i]);
+  }
+  return losRows(anglesDeg, antennas, spacing);
+}
+
+/** `losResponse` without checks. */
+function losRows(anglesDeg: ArrayLike<number> | tf.Tensor, antennas: number, spacing: number): Complex {
   return tidy(() => {
     const rad = anglesDeg instanceof tf.Tensor ? tf.mul(anglesDeg, RAD) : Float64Array.from(anglesDeg, (a) => a * RAD);
     return conj(ulaSteering(rad, antennas, { spacing, reference: 'endfire' }));
@@ -80,6 +94,6 @@ export function losChannel(rng: Rng, opts: LosOptions): LosChannel {
   const antennas = checkPositiveInt(fn, 'antennas (M)', opts.antennas);
   const spacing = checkFinite(fn, 'spacing (wavelengths)', opts.spacing ?? 0.5, 0, false);
   const anglesDeg = drawAngles(rng, fn, batch, users, opts.angles);
-  const h = tidy(() => reshape(losResponse(anglesDeg, antennas, spacing), [batch, users, antennas]));
+  const h = tidy(() => reshape(losRows(anglesDeg, antennas, spacing), [batch, users, antennas]));
   return { h, anglesDeg };
 }
