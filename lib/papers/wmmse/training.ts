@@ -1,0 +1,113 @@
+/**
+ * Training the unfolded WMMSE (WMMSE paper §V, §VI-A): Adam on the loss (14) over fresh batches of
+ * i.i.d. CN(0, I) channels (100 per batch in the paper), step sizes initialised to 1.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as C from '../../core/complex';
+import type { Complex } from '../../core/complex';
+import { Rng } from '../../core/random';
+import { rayleigh } from '../../phy/channels';
+import { train, TrainHistory } from '../../train/loop';
+import type { Progress } from '../../train/progress';
+import type { WmmseSystem } from './system';
+import { initialGamma, unfoldedForward, unfoldedLoss, UnfoldedShape, wsrPerLayer } from './unfolded';
+import type { ChannelsF64 } from './wmmse';
+
+export interface TrainSettings {
+  /** Adam steps; training set size = steps × batch channels */
+  steps: number;
+  /** channels per batch (100 in the paper) */
+  batch: number;
+  /** Adam learning rate (1e-3 in the paper), or a schedule of the step */
+  learningRate: number | ((step: number) => number);
+}
+
+export interface TrainedUnfolded {
+  shape: UnfoldedShape;
+  /** learned step sizes, [L][K] (or [L][1] for 'same γ') */
+  gamma: number[][];
+  history: TrainHistory;
+  /** channels seen in training */
+  trainingChannels: number;
+}
+
+/** Train one unfolded network. `init` (e.g. from progressive training) replaces the all-ones start. */
+export async function trainUnfolded(
+  shape: UnfoldedShape,
+  sys: WmmseSystem,
+  settings: TrainSettings,
+  rng: Rng,
+  opts: { progress?: Progress; phase?: string; init?: number[][] } = {},
+): Promise<TrainedUnfolded> {
+  const gamma = initialGamma(shape);
+  if (opts.init) {
+    const t = tf.tensor2d(opts.init);
+    if (t.shape[0] !== gamma.shape[0] || t.shape[1] !== gamma.shape[1]) {
+      t.dispose();
+      gamma.dispose();
+      throw new Error(`trainUnfolded(init): must be [${gamma.shape}] step sizes; got [${t.shape}]`);
+    }
+    gamma.assign(t);
+    t.dispose();
+  }
+  const users = sys.alpha.length;
+  const antennas = sys.antennas;
+  try {
+    const history = await train<Complex>({
+      variables: [gamma],
+      batch: (_epoch, step) => rayleigh(rng.fork(`batch${step}`), { batch: settings.batch, users, antennas }),
+      loss: (h) => unfoldedLoss(h, gamma, sys, shape.pgdSteps),
+      epochs: 1,
+      stepsPerEpoch: settings.steps,
+      learningRate: settings.learningRate,
+      progress: opts.progress,
+      phase: opts.phase ?? `train L=${shape.layers} K=${shape.pgdSteps}${shape.sameGamma ? ' same γ' : ''}`,
+    });
+    const values = gamma.arraySync() as number[][];
+    return { shape, gamma: values, history, trainingChannels: settings.steps * settings.batch };
+  } finally {
+    gamma.dispose();
+  }
+}
+
+/** A test set both as tensors (unfolded) and float64 arrays (classic WMMSE), the same numbers. */
+export interface TestSet {
+  h: Complex;
+  f64: ChannelsF64;
+}
+
+export function makeTestSet(rng: Rng, count: number, users: number, antennas: number): TestSet {
+  const h = rayleigh(rng, { batch: count, users, antennas });
+  return {
+    h,
+    f64: { batch: count, users, antennas, re: Float64Array.from(h.re.dataSync()), im: Float64Array.from(h.im.dataSync()) },
+  };
+}
+
+export function disposeTestSet(t: TestSet): void {
+  C.dispose(t.h);
+}
+
+/** Per-channel WSR of every layer of a trained network on a test set, evaluated in chunks: [L][count]. */
+export function evaluateUnfolded(gamma: number[][], shape: UnfoldedShape, sys: WmmseSystem, h: Complex, chunk = 5000): Float64Array[] {
+  const count = h.re.shape[0];
+  const layers = gamma.length;
+  const out = Array.from({ length: layers }, () => new Float64Array(count));
+  const g = tf.tensor2d(gamma);
+  try {
+    for (let start = 0; start < count; start += chunk) {
+      const size = Math.min(chunk, count - start);
+      const w = tf.tidy(() => {
+        const hc = C.slice(h, [start, 0, 0], [size, -1, -1]);
+        const res = unfoldedForward(hc, g, sys, shape.pgdSteps);
+        return wsrPerLayer(hc, res, sys);
+      });
+      const data = w.dataSync();
+      w.dispose();
+      for (let l = 0; l < layers; l++) out[l].set(data.subarray(l * size, (l + 1) * size), start);
+    }
+  } finally {
+    g.dispose();
+  }
+  return out;
+}

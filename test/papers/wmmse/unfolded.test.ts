@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import * as C from '../../../lib/core/complex';
+import { Rng } from '../../../lib/core/random';
+import { systemAtSnr, weightsAndGains } from '../../../lib/papers/wmmse/system';
+import { extendGamma, initialGamma, pgdTerms, projectPower, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
+import { makeTestSet, trainUnfolded, evaluateUnfolded } from '../../../lib/papers/wmmse/training';
+import { classicWmmse } from '../../../lib/papers/wmmse/wmmse';
+import { setup, assertClose, arr } from '../../helpers';
+
+test('∇f(V) = 2(AV − B) of (12) equals the autodiff gradient of f(V) = Σ α_i w_i e_i', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 3, 4, { alpha: [1, 2, 0.5] });
+  const { h } = makeTestSet(new Rng(5), 3, 3, 4);
+  const v0 = new Rng(6).complexNormal([3, 4, 3]);
+  const { wgt, u } = weightsAndGains(h, v0, sys.noiseVar);
+  const alpha = tf.tensor1d(sys.alpha);
+  // f(V) with w, u fixed; e_i = |u_i|²(Σ_j |h_i v_j|² + σ²) − 2 Re(u_i* h_i v_i) + 1   (10), MSE of x̂ = u* y
+  const f = (vr: tf.Tensor, vi: tf.Tensor) => {
+    const g = C.matmul(h, { re: vr, im: vi });
+    const total = tf.add(tf.sum(C.abs2(g), -1), sys.noiseVar);
+    const d = C.diagPart(g);
+    const e = tf.add(tf.sub(tf.mul(C.abs2(u), total), tf.mul(2, tf.add(tf.mul(u.re, d.re), tf.mul(u.im, d.im)))), 1);
+    return tf.sum(tf.mul(tf.mul(alpha, wgt), e)) as tf.Scalar;
+  };
+  const [gr, gi] = tf.grads(f)([v0.re, v0.im]);
+  const { a, b } = pgdTerms(h, wgt, u, alpha);
+  const ours = C.scale(C.sub(C.matmul(a, v0), b), 2);
+  assertClose(arr(ours.re), arr(gr), 2e-3 * Math.max(1, ...Array.from(arr(gr)).map(Math.abs)), 'Re ∇f');
+  assertClose(arr(ours.im), arr(gi), 2e-3 * Math.max(1, ...Array.from(arr(gi)).map(Math.abs)), 'Im ∇f');
+});
+
+test('projection (13): identity inside the ball, onto the sphere outside', async () => {
+  await setup();
+  const v = new Rng(7).complexNormal([5, 4, 4]);
+  const n2 = arr(C.frobNorm2(v));
+  const p = 3;
+  const out = projectPower(v, p);
+  const m2 = arr(C.frobNorm2(out));
+  for (let i = 0; i < 5; i++) {
+    if (n2[i] <= p) assertClose(m2[i], n2[i], 1e-4);
+    else assertClose(m2[i], p, 1e-4 * p);
+  }
+  const small = C.scale(v, 0.01);
+  assertClose(arr(projectPower(small, p).re), arr(small.re), 1e-7, 'inside: unchanged');
+});
+
+test('unfolded output satisfies Tr(VVᴴ) ≤ P for any step sizes, including negative and huge', async () => {
+  await setup();
+  const sys = systemAtSnr(20, 4, 4);
+  const { h } = makeTestSet(new Rng(8), 64, 4, 4);
+  for (const g of [[[1, 1, 1, 1], [0.5, 2, -3, 100]], [[-50, 1e4, 0, 1], [1, 1, 1, 1]]]) {
+    const out = unfoldedForward(h, tf.tensor2d(g), sys, 4);
+    for (const v of out.perLayer) {
+      const p = arr(C.frobNorm2(v));
+      assert.ok(p.every((x) => Number.isFinite(x) && x <= sys.power * (1 + 1e-5)), `max power ${Math.max(...p)} > P = ${sys.power}`);
+    }
+  }
+});
+
+test('with tiny steps the unfolded layer reproduces w and u but leaves V at the initialisation', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 4, 4);
+  const { h } = makeTestSet(new Rng(9), 10, 4, 4);
+  const out = unfoldedForward(h, tf.zeros([2, 4]), sys, 4);
+  const w0 = wsrPerLayer(h, out, sys);
+  const base = classicWmmse(makeTestSet(new Rng(9), 10, 4, 4).f64, sys, { maxIter: 1, tol: 0 }).wsrTrace[0];
+  assertClose(arr(w0).slice(0, 10), base, 1e-3, 'γ = 0 keeps the matched-filter WSR');
+});
+
+test('the loss (14) sums every layer; γ gradients are finite; extension keeps trained steps', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 4, 4);
+  const { h } = makeTestSet(new Rng(10), 20, 4, 4);
+  const gamma = tf.tensor2d([[1, 0.5, 0.3, 0.2], [0.2, 0.1, 0.1, 0.1]]);
+  const loss = arr(unfoldedLoss(h, gamma, sys, 4))[0];
+  const per = wsrPerLayer(h, unfoldedForward(h, gamma, sys, 4), sys);
+  assertClose(loss, -arr(tf.sum(tf.mean(per, 1)))[0], 1e-3, 'loss = −Σ_l mean WSR_l');
+  const g = tf.grad((x: tf.Tensor) => unfoldedLoss(h, x, sys, 4))(gamma);
+  assert.ok(arr(g).every(Number.isFinite));
+  const ext = extendGamma(gamma);
+  assert.deepEqual(ext.shape, [2, 5]);
+  assertClose(arr(ext), [1, 0.5, 0.3, 0.2, 1, 0.2, 0.1, 0.1, 0.1, 1], 1e-7);
+  assert.throws(() => unfoldedForward(h, tf.ones([2, 3]), sys, 4), /second axis must be 1 or pgdSteps=4/);
+  assert.throws(() => initialGamma({ layers: 0, pgdSteps: 4, sameGamma: false }), /layers must be a positive integer/);
+});
+
+test('training raises the WSR above the untrained network and keeps tf.memory flat', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 4, 4);
+  const shape = { layers: 1, pgdSteps: 4, sameGamma: false };
+  const test = makeTestSet(new Rng('held-out'), 500, 4, 4);
+  const before = tf.memory().numTensors;
+  const trained = await trainUnfolded(shape, sys, { steps: 150, batch: 50, learningRate: 0.02 }, new Rng('train'));
+  assert.equal(tf.memory().numTensors, before, 'no tensors left behind by training');
+  assert.ok(trained.history.numTensors.every((n) => n === trained.history.numTensors[0]));
+  const untrained = evaluateUnfolded([[1, 1, 1, 1]], shape, sys, test.h)[0];
+  const learned = evaluateUnfolded(trained.gamma, shape, sys, test.h)[0];
+  const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
+  assert.ok(mean(learned) > mean(untrained) + 0.1, `trained ${mean(learned)} vs untrained ${mean(untrained)}`);
+});

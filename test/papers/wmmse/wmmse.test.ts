@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import * as C from '../../../lib/core/complex';
+import { Rng } from '../../../lib/core/random';
+import { weightedSumRate } from '../../../lib/phy/metrics';
+import { matchedFilterInit, systemAtSnr, weightsAndGains, wsr } from '../../../lib/papers/wmmse/system';
+import { classicWmmse, wsrF64 } from '../../../lib/papers/wmmse/wmmse';
+import { makeTestSet } from '../../../lib/papers/wmmse/training';
+import { setup, assertClose, arr } from '../../helpers';
+
+test('WSR via w_i = 1 + SINR_i agrees with the phy metric and with the float64 one', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 4, 4, { alpha: [1, 0.5, 2, 1] });
+  const set = makeTestSet(new Rng(1), 50, 4, 4);
+  const v = matchedFilterInit(set.h, sys.power);
+  const ours = arr(wsr(set.h, v, sys));
+  const phy = arr(weightedSumRate(set.h, v, sys.noiseVar, sys.alpha));
+  assertClose(ours, phy, 1e-4, 'system.wsr vs phy.weightedSumRate');
+  const f64 = wsrF64(set.f64, Float64Array.from(v.re.dataSync()), Float64Array.from(v.im.dataSync()), sys);
+  assertClose(ours, f64, 1e-4, 'tfjs vs float64');
+  // matched filter: v = a Hᴴ at full power
+  assertClose(arr(C.frobNorm2(v)), new Float32Array(50).fill(sys.power), 1e-3 * sys.power, 'Tr(VVᴴ) = P');
+});
+
+test('(5b) u_i is the MMSE receiver: it minimises the MSE e_i(u) of (10) for fixed V', async () => {
+  await setup();
+  const sys = systemAtSnr(5, 3, 4);
+  const set = makeTestSet(new Rng(2), 4, 3, 4);
+  const v = new Rng(3).complexNormal([4, 4, 3]);
+  const { u } = weightsAndGains(set.h, v, sys.noiseVar);
+  // e(u) = |u|² (Σ_j |g_ij|² + σ²) − 2 Re(u* g_ii) + 1 is minimised at u = g_ii/(Σ + σ²): ∂e/∂u* = 0
+  const g = C.matmul(set.h, v);
+  const total = tf.add(tf.sum(C.abs2(g), -1), sys.noiseVar);
+  const d = C.diagPart(g);
+  const e = (ur: tf.Tensor, ui: tf.Tensor) =>
+    tf.sum(tf.add(tf.sub(tf.mul(tf.add(tf.square(ur), tf.square(ui)), total), tf.mul(2, tf.add(tf.mul(ur, d.re), tf.mul(ui, d.im)))), 1)) as tf.Scalar;
+  const grads = tf.grads(e)([u.re, u.im]);
+  assertClose(arr(grads[0]), new Float32Array(12), 1e-4, '∂e/∂Re u');
+  assertClose(arr(grads[1]), new Float32Array(12), 1e-4, '∂e/∂Im u');
+});
+
+test('classic WMMSE: power met to 1e-4, WSR never decreases, stops by the 1e-4 rule', async () => {
+  await setup();
+  for (const snr of [0, 10, 20]) {
+    const sys = systemAtSnr(snr, 4, 4);
+    const set = makeTestSet(new Rng(`wm${snr}`), 200, 4, 4);
+    const res = classicWmmse(set.f64, sys, { maxIter: 300 });
+    assert.ok(res.maxPowerError <= 1e-4, `SNR ${snr}: power error ${res.maxPowerError}`);
+    for (let b = 0; b < 200; b++) {
+      let p = 0;
+      for (let q = 0; q < 16; q++) p += res.vRe[b * 16 + q] ** 2 + res.vIm[b * 16 + q] ** 2;
+      assert.ok(p <= sys.power * (1 + 1e-9), `SNR ${snr} channel ${b}: Tr(VVᴴ) = ${p} > P = ${sys.power}`);
+      for (let l = 1; l < res.wsrTrace.length; l++) {
+        assert.ok(res.wsrTrace[l][b] >= res.wsrTrace[l - 1][b] - 1e-9, `SNR ${snr} channel ${b}: WSR fell at iteration ${l}`);
+      }
+      // stopped when the last gain was ≤ 1e-4 (or hit the cap)
+      const it = res.iterations[b];
+      assert.ok(it === 300 || res.wsrTrace[it][b] - res.wsrTrace[it - 1][b] <= 1e-4, `channel ${b} stopped early`);
+    }
+  }
+});
+
+test('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (MRT is optimal for N = 1)', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 1, 6);
+  const set = makeTestSet(new Rng(4), 20, 1, 6);
+  const res = classicWmmse(set.f64, sys, { maxIter: 100, powerTol: 1e-12 });
+  const final = res.wsrTrace[res.wsrTrace.length - 1];
+  for (let b = 0; b < 20; b++) {
+    let n2 = 0;
+    for (let m = 0; m < 6; m++) n2 += set.f64.re[b * 6 + m] ** 2 + set.f64.im[b * 6 + m] ** 2;
+    const opt = Math.log2(1 + (sys.power * n2) / sys.noiseVar);
+    assert.ok(Math.abs(final[b] - opt) < 1e-9, `channel ${b}: ${final[b]} vs ${opt}`);
+  }
+});
+
+test('bad input is named', async () => {
+  await setup();
+  assert.throws(() => systemAtSnr(NaN, 4, 4), /systemAtSnr: snrDb must be a finite number/);
+  assert.throws(() => systemAtSnr(10, 4, 4, { alpha: [1, 1] }), /needs 4 priorities/);
+  const set = makeTestSet(new Rng(1), 2, 4, 4);
+  assert.throws(() => classicWmmse(set.f64, systemAtSnr(10, 3, 4), { maxIter: 2 }), /classicWmmse\(sys.alpha\): needs 4 priorities/);
+  assert.throws(() => classicWmmse(set.f64, systemAtSnr(10, 4, 4), { maxIter: 0 }), /maxIter must be a positive integer/);
+});
