@@ -34,3 +34,4 @@ export * from './notebook/results';
 
 export * as tour from './tour/experiments';
 export * from './phy/link';
+export * as wmmse from './papers/wmmse';

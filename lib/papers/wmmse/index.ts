@@ -1,0 +1,7 @@
+/** Deep unfolding of the WMMSE beamforming algorithm (Pellaco, Bengtsson, Jaldén): the notebook's room. */
+export * from './system';
+export * from './wmmse';
+export * from './unfolded';
+export * from './training';
+export * from './presets';
+export * from './experiments';
