@@ -38,6 +38,8 @@ export interface FigureSpec {
   series: Series[];
   logX?: boolean;
   logY?: boolean;
+  /** spacing of the x-axis ticks (e.g. 1 for integer L) */
+  xTickStep?: number;
   /** horizontal reference lines, e.g. "WMMSE at convergence" */
   hlines?: { y: number; name: string; dash?: Series['dash']; color?: string }[];
   width?: number;
@@ -100,7 +102,7 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
   }
   const layout: Partial<Layout> = {
     title: { text: spec.title },
-    xaxis: { title: { text: spec.xLabel }, type: spec.logX ? 'log' : 'linear', zeroline: false },
+    xaxis: { title: { text: spec.xLabel }, type: spec.logX ? 'log' : 'linear', zeroline: false, ...(spec.xTickStep ? { dtick: spec.xTickStep } : {}) },
     yaxis: { title: { text: spec.yLabel }, type: spec.logY ? 'log' : 'linear', zeroline: false, exponentformat: 'power' },
     width: spec.width ?? 720,
     height: spec.height ?? 440,

@@ -49,27 +49,35 @@ export interface WmmseResult {
   maxPowerError: number;
 }
 
-/** Per-channel WSR of beamformers (float64). */
+/**
+ * For channel b and user i: Σ_j |h̄_i v_j|² + σ² (`total`) and g_ii = h̄_i v_i (`dRe`, `dIm`).
+ * `out` is reused to avoid allocations in the inner loops.
+ */
+function userStats(ch: ChannelsF64, vRe: Float64Array, vIm: Float64Array, b: number, i: number, noiseVar: number, out: Float64Array): void {
+  const { users: n, antennas: m } = ch;
+  let total = noiseVar, dRe = 0, dIm = 0;
+  for (let j = 0; j < n; j++) {
+    let gr = 0, gi = 0;
+    for (let k = 0; k < m; k++) {
+      const hr = ch.re[(b * n + i) * m + k], hi = ch.im[(b * n + i) * m + k];
+      const vr = vRe[(b * m + k) * n + j], vi = vIm[(b * m + k) * n + j];
+      gr += hr * vr - hi * vi;
+      gi += hr * vi + hi * vr;
+    }
+    total += gr * gr + gi * gi;
+    if (i === j) { dRe = gr; dIm = gi; }
+  }
+  out[0] = total; out[1] = dRe; out[2] = dIm;
+}
+
+/** Per-channel WSR of beamformers (float64): Σ_i α_i log₂(total_i / (total_i − |g_ii|²)). */
 export function wsrF64(ch: ChannelsF64, vRe: Float64Array, vIm: Float64Array, sys: WmmseSystem, out = new Float64Array(ch.batch)): Float64Array {
-  const { batch, users: n, antennas: m } = ch;
-  for (let b = 0; b < batch; b++) {
+  const st = new Float64Array(3);
+  for (let b = 0; b < ch.batch; b++) {
     let s = 0;
-    for (let i = 0; i < n; i++) {
-      let total = sys.noiseVar;
-      let sig = 0;
-      for (let j = 0; j < n; j++) {
-        let gr = 0, gi = 0;
-        for (let k = 0; k < m; k++) {
-          const hr = ch.re[(b * n + i) * m + k], hi = ch.im[(b * n + i) * m + k];
-          const vr = vRe[(b * m + k) * n + j], vi = vIm[(b * m + k) * n + j];
-          gr += hr * vr - hi * vi;
-          gi += hr * vi + hi * vr;
-        }
-        const p = gr * gr + gi * gi;
-        total += p;
-        if (i === j) sig = p;
-      }
-      s += (sys.alpha[i] * Math.log(total / (total - sig))) / Math.LN2;
+    for (let i = 0; i < ch.users; i++) {
+      userStats(ch, vRe, vIm, b, i, sys.noiseVar, st);
+      s += (sys.alpha[i] * Math.log(st[0] / (st[0] - st[1] * st[1] - st[2] * st[2]))) / Math.LN2;
     }
     out[b] = s;
   }
@@ -106,6 +114,7 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
   const active = new Uint8Array(batch).fill(1);
   let maxPowerError = 0;
   const wgt = new Float64Array(n), uRe = new Float64Array(n), uIm = new Float64Array(n);
+  const st = new Float64Array(3);
   const aRe = new Float64Array(batch * m * m), aIm = new Float64Array(batch * m * m);
   const bMat = { re: new Float64Array(batch * m * m), im: new Float64Array(batch * m * m) };
   // b_i = α_i w_i u_i h̄_iᴴ (the right-hand sides of (5c)), per channel [M, N]
@@ -117,18 +126,8 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
       if (!active[b]) continue;
       // (5a), (5b) from g_ij = h̄_i v_j
       for (let i = 0; i < n; i++) {
-        let total = sys.noiseVar, dRe = 0, dIm = 0;
-        for (let j = 0; j < n; j++) {
-          let gr = 0, gi = 0;
-          for (let k = 0; k < m; k++) {
-            const hr = ch.re[(b * n + i) * m + k], hi = ch.im[(b * n + i) * m + k];
-            const vr = vRe[(b * m + k) * n + j], vi = vIm[(b * m + k) * n + j];
-            gr += hr * vr - hi * vi;
-            gi += hr * vi + hi * vr;
-          }
-          total += gr * gr + gi * gi;
-          if (i === j) { dRe = gr; dIm = gi; }
-        }
+        userStats(ch, vRe, vIm, b, i, sys.noiseVar, st);
+        const [total, dRe, dIm] = st;
         wgt[i] = total / (total - dRe * dRe - dIm * dIm);
         uRe[i] = dRe / total;
         uIm[i] = dIm / total;
