@@ -48,6 +48,13 @@ export function showHtml(html: string): boolean {
   return true;
 }
 
+/** Show markdown in the current cell (inside Jupyter); prints it as text elsewhere. */
+export function showMarkdown(md: string): void {
+  const t = loadTslab();
+  if (t) t.display.markdown(md);
+  else console.log(md);
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }

@@ -29,8 +29,6 @@ export interface WmmsePreset {
     steps: number;
     /** Adam steps per network at ≥ 15 dB, where the learned steps grow large (see notebook) */
     highSnrSteps: number;
-    /** Adam steps for the 'same γ' networks (one parameter per layer) */
-    sameGammaSteps: number;
     /** channels per batch (§VI-A: 100) */
     batch: number;
     /**
@@ -55,19 +53,19 @@ const fig6 = [5, 7.5, 10, 12.5, 15, 17.5, 20];
 export const WMMSE_PRESETS: Record<WmmsePresetName, WmmsePreset> = {
   quick: {
     name: 'quick', ...system, layers: [1, 2], snrFig6: [5, 12.5, 20], testChannels: 1000,
-    train: { steps: 150, highSnrSteps: 200, sameGammaSteps: 60, batch: 100, lrAt0dB: 1e-3, paperLearningRate: false },
+    train: { steps: 150, highSnrSteps: 200, batch: 100, lrAt0dB: 1e-3, paperLearningRate: false },
     progressive: { layers: [1], maxSteps: 6, stepsPerExtension: 40 },
     convergedMaxIter: 500, timingChannels: 500,
   },
   reproduce: {
     name: 'reproduce', ...system, layers: [1, 2, 3, 4, 5, 6], snrFig6: fig6, testChannels: 10000,
-    train: { steps: 1500, highSnrSteps: 3000, sameGammaSteps: 500, batch: 100, lrAt0dB: 1e-3, paperLearningRate: false },
-    progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 400 },
+    train: { steps: 1500, highSnrSteps: 2500, batch: 100, lrAt0dB: 1e-3, paperLearningRate: false },
+    progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 300 },
     convergedMaxIter: 500, timingChannels: 5000,
   },
   paper: {
     name: 'paper', ...system, layers: [1, 2, 3, 4, 5, 6], snrFig6: fig6, testChannels: 100000,
-    train: { steps: 20000, highSnrSteps: 80000, sameGammaSteps: 20000, batch: 100, lrAt0dB: 1e-3, paperLearningRate: true },
+    train: { steps: 20000, highSnrSteps: 80000, batch: 100, lrAt0dB: 1e-3, paperLearningRate: true },
     progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 20000 },
     convergedMaxIter: 1000, timingChannels: 10000,
   },
@@ -75,14 +73,18 @@ export const WMMSE_PRESETS: Record<WmmsePresetName, WmmsePreset> = {
 
 export function wmmsePreset(name: string): WmmsePreset {
   const p = WMMSE_PRESETS[name as WmmsePresetName];
-  if (!p) throw new Error(`preset must be one of ${Object.keys(WMMSE_PRESETS).join(', ')}; got "${name}"`);
+  if (!p) throw new Error(`wmmsePreset(preset): must be one of ${Object.keys(WMMSE_PRESETS).join(', ')}; got "${name}"`);
   return p;
 }
 
-/** Adam steps and learning-rate schedule for one network. */
-export function trainingFor(p: WmmsePreset, snrDb: number, sameGamma: boolean): { steps: number; learningRate: (step: number) => number } {
-  const steps = sameGamma ? p.train.sameGammaSteps : snrDb >= 15 ? p.train.highSnrSteps : p.train.steps;
-  if (p.train.paperLearningRate) return { steps, learningRate: () => 1e-3 };
+/**
+ * Adam steps and learning-rate schedule for one network. Both variants (free and 'same γ') get the same
+ * budget, so a comparison between them is not biased by training length. `steps` overrides the count
+ * (progressive extensions); the schedule always decays over the steps actually run.
+ */
+export function trainingFor(p: WmmsePreset, snrDb: number, steps?: number): { steps: number; learningRate: (step: number) => number } {
+  const n = steps ?? (snrDb >= 15 ? p.train.highSnrSteps : p.train.steps);
+  if (p.train.paperLearningRate) return { steps: n, learningRate: () => 1e-3 };
   const lr0 = p.train.lrAt0dB * 10 ** (snrDb / 10);
-  return { steps, learningRate: (s) => lr0 * Math.max(0.1, 1 - s / steps) };
+  return { steps: n, learningRate: (s) => lr0 * Math.max(0.1, 1 - s / n) };
 }

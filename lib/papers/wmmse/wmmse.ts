@@ -30,6 +30,11 @@ export interface WmmseOptions {
   /** stop a channel when its WSR gain ≤ tol (default 1e-4; 0 or negative = never stop early) */
   tol?: number;
   /**
+   * record the WSR after every iteration (default true). With `trace: false` and `tol <= 0` no WSR is
+   * computed inside the loop (for timing the bare algorithm); `wsrTrace` then holds only the final WSR.
+   */
+  trace?: boolean;
+  /**
    * bisection tolerance on P − Tr(VVᴴ) (default 1e-8). The paper stops at 1e-4; at low P that slack
    * lets an iteration lose up to ~1e-4 of WSR (measured at 0 dB), so we bisect tighter by default,
    * which keeps the iterations monotone and still meets the 1e-4 constraint of §VI-A.
@@ -95,6 +100,8 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
     throw new Error(`classicWmmse(ch): expected ${batch}·${n}·${m} values per part; got ${ch.re.length}, ${ch.im.length}`);
   }
   const tol = opts.tol ?? 1e-4;
+  const trace = opts.trace ?? true;
+  if (!trace && tol > 0) throw new Error('classicWmmse(opts.trace): false needs tol <= 0 (the stopping rule needs the WSR)');
   const powerTol = checkFinite('classicWmmse', 'powerTol', opts.powerTol ?? 1e-8, 0, false);
   const P = sys.power;
   const vRe = new Float64Array(batch * m * n);
@@ -109,12 +116,13 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
       vIm[(b * m + k) * n + i] = -a * ch.im[(b * n + i) * m + k];
     }
   }
-  const wsrTrace: Float64Array[] = [wsrF64(ch, vRe, vIm, sys)];
+  const wsrTrace: Float64Array[] = trace ? [wsrF64(ch, vRe, vIm, sys)] : [];
   const iterations = new Int32Array(batch);
   const active = new Uint8Array(batch).fill(1);
   let maxPowerError = 0;
   const wgt = new Float64Array(n), uRe = new Float64Array(n), uIm = new Float64Array(n);
   const st = new Float64Array(3);
+  const phi = new Float64Array(m), cRe = new Float64Array(m), cIm = new Float64Array(m);
   const aRe = new Float64Array(batch * m * m), aIm = new Float64Array(batch * m * m);
   const bMat = { re: new Float64Array(batch * m * m), im: new Float64Array(batch * m * m) };
   // b_i = α_i w_i u_i h̄_iᴴ (the right-hand sides of (5c)), per channel [M, N]
@@ -160,7 +168,6 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
       if (!active[b]) continue;
       const o = b * m * m;
       // Φ_jj = u_jᴴ Bm u_j, and c = Uᴴ b_i for the update
-      const phi = new Float64Array(m);
       for (let j = 0; j < m; j++) {
         let s = 0;
         for (let p = 0; p < m; p++) {
@@ -177,7 +184,7 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
         phi[j] = Math.max(0, s);
       }
       const lam = eig.values.subarray(b * m, (b + 1) * m);
-      const trace = (mu: number) => {
+      const powerAt = (mu: number) => {
         let t = 0;
         for (let j = 0; j < m; j++) {
           const d = Math.max(lam[j], 0) + mu;
@@ -186,21 +193,20 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
         return t;
       };
       let mu = 0;
-      if (!(trace(0) <= P)) {
+      if (!(powerAt(0) <= P)) {
         // (8) is decreasing in μ; bracket [0, √(Σ Φ_jj / P)] and keep the feasible end
         let lo = 0;
         let hi = Math.sqrt(phi.reduce((a, v) => a + v, 0) / P);
         for (let k = 0; k < 200; k++) {
           const mid = 0.5 * (lo + hi);
-          if (trace(mid) > P) lo = mid; else hi = mid;
-          if (P - trace(hi) <= powerTol) break;
+          if (powerAt(mid) > P) lo = mid; else hi = mid;
+          if (P - powerAt(hi) <= powerTol) break;
         }
         mu = hi;
-        maxPowerError = Math.max(maxPowerError, Math.abs(P - trace(mu)));
+        maxPowerError = Math.max(maxPowerError, Math.abs(P - powerAt(mu)));
       }
       // (5c): v_i = U diag(1/(λ+μ)) Uᴴ b_i
       for (let i = 0; i < n; i++) {
-        const cRe = new Float64Array(m), cIm = new Float64Array(m);
         for (let j = 0; j < m; j++) {
           let sr = 0, si = 0;
           for (let p = 0; p < m; p++) {
@@ -226,6 +232,10 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
         }
       }
     }
+    if (!trace) {
+      iterations.fill(it);
+      continue;
+    }
     const prev = wsrTrace[wsrTrace.length - 1];
     const now = wsrF64(ch, vRe, vIm, sys);
     for (let b = 0; b < batch; b++) {
@@ -243,6 +253,7 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
       break;
     }
   }
+  if (!trace) wsrTrace.push(wsrF64(ch, vRe, vIm, sys));
   return { vRe, vIm, wsrTrace, iterations, maxPowerError };
 }
 

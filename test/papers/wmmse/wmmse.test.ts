@@ -75,6 +75,18 @@ test('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (M
   }
 });
 
+test('trace: false runs the same iterations without recording the WSR', async () => {
+  await setup();
+  const sys = systemAtSnr(10, 4, 4);
+  const set = makeTestSet(new Rng(11), 30, 4, 4);
+  const a = classicWmmse(set.f64, sys, { maxIter: 3, tol: 0 });
+  const b = classicWmmse(set.f64, sys, { maxIter: 3, tol: 0, trace: false });
+  assert.equal(b.wsrTrace.length, 1);
+  assertClose(b.wsrTrace[0], a.wsrTrace[3], 0, 'final WSR identical');
+  assertClose(b.vRe, a.vRe, 0);
+  assert.throws(() => classicWmmse(set.f64, sys, { maxIter: 3, trace: false }), /trace\): false needs tol <= 0/);
+});
+
 test('bad input is named', async () => {
   await setup();
   assert.throws(() => systemAtSnr(NaN, 4, 4), /systemAtSnr: snrDb must be a finite number/);
