@@ -42,6 +42,15 @@ export function projectPower(v: Complex, power: number): Complex {
   });
 }
 
+/** `projectPower` on the real embedding [Re V; Im V] (the Frobenius norm is the same). vs: [batch, 2M, N]. */
+export function projectPowerReal(vs: tf.Tensor, power: number): tf.Tensor {
+  return tf.tidy(() => {
+    const sqrtP = Math.sqrt(power);
+    const norm = tf.sqrt(tf.add(tf.sum(tf.square(vs), [-2, -1], true), 1e-30));
+    return tf.mul(vs, tf.div(sqrtP, tf.add(tf.relu(tf.sub(norm, sqrtP)), sqrtP)));
+  });
+}
+
 /**
  * ∇f(V) of (12) for fixed w, u: 2(A V − Hᴴ diag(α w u)). h: [b, N, M], v: [b, M, N], wgt: [b, N], u: [b, N].
  * Returned as the pieces A and B = Hᴴ diag(α w u) so K steps reuse them: ∇f(V) = 2(A V − B).
@@ -82,12 +91,17 @@ export function unfoldedForward(h: Complex, gamma: tf.Tensor, sys: WmmseSystem, 
     for (let l = 0; l < layers; l++) {
       const { wgt, u } = weightsAndGains(h, v, sys.noiseVar); // (5a), (5b)
       const { a, b } = pgdTerms(h, wgt, u, alpha);
+      // The K steps run on the real embedding (NNO-C2PO eq. 8): V as [Re V; Im V] and A as
+      // [[Re A, −Im A], [Im A, Re A]], so each step is one real matmul instead of four.
+      const a2 = tf.mul(C.realEmbedMatrix(a), 2); // 2A: [b, 2M, 2M]
+      const b2 = tf.mul(C.realEmbedVector(b), 2); // 2B: [b, 2M, N]
+      let vs = C.realEmbedVector(v);
       for (let k = 0; k < pgdSteps; k++) {
         const g = tf.reshape(tf.slice(gamma, [l, gk === 1 ? 0 : k], [1, 1]), []); // γ_l^(k)
-        const av = C.matmul(a, v);
-        const grad = C.scale(C.sub(av, b), 2); // ∇f(V) (12)
-        v = projectPower(C.sub(v, C.scale(grad, g)), sys.power); // (12a), (12b)
+        const grad = tf.sub(tf.matMul(a2, vs), b2); // ∇f(V) = 2(AV − B)  (12)
+        vs = projectPowerReal(tf.sub(vs, tf.mul(grad, g)), sys.power); // (12a), (12b)
       }
+      v = C.fromRealEmbedVector(vs);
       outs.push(v.re, v.im);
     }
     return outs;
