@@ -32,10 +32,11 @@ export interface WmmsePreset {
     /** channels per batch (§VI-A: 100) */
     batch: number;
     /**
-     * Adam learning rate at 0 dB; it is scaled by P/σ² = 10^(SNR/10) and decays linearly to 10 %
-     * (paper: 10⁻³ fixed, with 2–8·10⁶ training channels).
+     * Adam learning rate at 0 dB; it is scaled by P/σ² = 10^(SNR/10), floored at `lrFloor`, and
+     * decays linearly to 10 % (paper: 10⁻³ fixed, with 2–8·10⁶ training channels).
      */
     lrAt0dB: number;
+    lrFloor: number;
     /** true: the paper's fixed 10⁻³ regardless of SNR */
     paperLearningRate: boolean;
   };
@@ -53,19 +54,19 @@ const fig6 = [5, 7.5, 10, 12.5, 15, 17.5, 20];
 export const WMMSE_PRESETS: Record<WmmsePresetName, WmmsePreset> = {
   quick: {
     name: 'quick', ...system, layers: [1, 2], snrFig6: [5, 12.5, 20], testChannels: 1000,
-    train: { steps: 150, highSnrSteps: 200, batch: 100, lrAt0dB: 1e-3, paperLearningRate: false },
+    train: { steps: 150, highSnrSteps: 200, batch: 100, lrAt0dB: 1e-3, lrFloor: 1e-2, paperLearningRate: false },
     progressive: { layers: [1], maxSteps: 6, stepsPerExtension: 40 },
     convergedMaxIter: 500, timingChannels: 500,
   },
   reproduce: {
     name: 'reproduce', ...system, layers: [1, 2, 3, 4, 5, 6], snrFig6: fig6, testChannels: 10000,
-    train: { steps: 1500, highSnrSteps: 2500, batch: 100, lrAt0dB: 1e-3, paperLearningRate: false },
+    train: { steps: 1500, highSnrSteps: 2500, batch: 100, lrAt0dB: 1e-3, lrFloor: 1e-2, paperLearningRate: false },
     progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 300 },
     convergedMaxIter: 500, timingChannels: 5000,
   },
   paper: {
     name: 'paper', ...system, layers: [1, 2, 3, 4, 5, 6], snrFig6: fig6, testChannels: 100000,
-    train: { steps: 20000, highSnrSteps: 80000, batch: 100, lrAt0dB: 1e-3, paperLearningRate: true },
+    train: { steps: 20000, highSnrSteps: 80000, batch: 100, lrAt0dB: 1e-3, lrFloor: 1e-3, paperLearningRate: true },
     progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 20000 },
     convergedMaxIter: 1000, timingChannels: 10000,
   },
@@ -85,6 +86,6 @@ export function wmmsePreset(name: string): WmmsePreset {
 export function trainingFor(p: WmmsePreset, snrDb: number, steps?: number): { steps: number; learningRate: (step: number) => number } {
   const n = steps ?? (snrDb >= 15 ? p.train.highSnrSteps : p.train.steps);
   if (p.train.paperLearningRate) return { steps: n, learningRate: () => 1e-3 };
-  const lr0 = p.train.lrAt0dB * 10 ** (snrDb / 10);
+  const lr0 = Math.max(p.train.lrFloor, p.train.lrAt0dB * 10 ** (snrDb / 10));
   return { steps: n, learningRate: (s) => lr0 * Math.max(0.1, 1 - s / n) };
 }

@@ -20,6 +20,13 @@ export interface TrainSettings {
   batch: number;
   /** Adam learning rate (1e-3 in the paper), or a schedule of the step */
   learningRate: number | ((step: number) => number);
+  /**
+   * Validation: every `validateEvery` steps (default 100) the loss (14) on `validationChannels`
+   * (default 1000) fixed channels, drawn apart from training and test data, is computed and the
+   * best step sizes seen are kept at the end (guards against a late divergence of Adam).
+   */
+  validateEvery?: number;
+  validationChannels?: number;
 }
 
 export interface TrainedUnfolded {
@@ -52,21 +59,31 @@ export async function trainUnfolded(
   }
   const users = sys.alpha.length;
   const antennas = sys.antennas;
+  const epochs = Math.ceil(settings.steps / Math.min(settings.validateEvery ?? 100, settings.steps));
+  const every = Math.ceil(settings.steps / epochs); // validation interval dividing the step budget
+  const hVal = rayleigh(rng.fork('validation'), { batch: settings.validationChannels ?? 1000, users, antennas });
   try {
     const history = await train<Complex>({
       variables: [gamma],
-      batch: (_epoch, step) => rayleigh(rng.fork(`batch${step}`), { batch: settings.batch, users, antennas }),
+      batch: (epoch, step) => rayleigh(rng.fork(`batch${epoch * every + step}`), { batch: settings.batch, users, antennas }),
       loss: (h) => unfoldedLoss(h, gamma, sys, shape.pgdSteps),
-      epochs: 1,
-      stepsPerEpoch: settings.steps,
+      epochs,
+      stepsPerEpoch: every,
       learningRate: settings.learningRate,
+      validate: () => {
+        const l = unfoldedLoss(hVal, gamma, sys, shape.pgdSteps);
+        const v = l.dataSync()[0];
+        l.dispose();
+        return Number.isFinite(v) ? v : Infinity;
+      },
       progress: opts.progress,
       phase: opts.phase ?? `train L=${shape.layers} K=${shape.pgdSteps}${shape.sameGamma ? ' same γ' : ''}`,
     });
     const values = gamma.arraySync() as number[][];
-    return { shape, gamma: values, history, trainingChannels: settings.steps * settings.batch };
+    return { shape, gamma: values, history, trainingChannels: history.loss.length * settings.batch };
   } finally {
     gamma.dispose();
+    C.dispose(hVal);
   }
 }
 
