@@ -12,6 +12,7 @@ export * as linalg from './core/linalg';
 export * as special from './core/special';
 export * from './core/validate';
 export * from './core/safe';
+export { InterruptedError, InterruptScope } from './core/interrupt';
 
 export * as channels from './phy/channels';
 export * from './phy/constellation';
@@ -27,7 +28,10 @@ export * from './train/checkpoint';
 export * from './train/progress';
 
 export * from './notebook/display';
-export { show, showFigure, figureHtml, saveFigureHtml, toPlotly } from './notebook/figure';
+export { show, showFigure, figureHtml, figureBundle, figureText, saveFigureHtml, toPlotly, setupFigures } from './notebook/figure';
+export { setupNotebook } from './notebook/setup';
+export { keepForCell, releaseForCell } from './notebook/cellResources';
+export { installCellOrderHints } from './notebook/cellOrder';
 export type { FigureSpec, Series } from './notebook/figure';
 export * from './notebook/table';
 export * from './notebook/results';

@@ -7,6 +7,7 @@
  * The headless runner (tools/nb) attaches its own display sink the same way.
  */
 import type { Display } from 'tslab';
+import { setExecutionToken } from '../core/interrupt';
 import { formatEvent, Progress, ProgressEvent } from '../train/progress';
 
 interface TslabModule {
@@ -14,20 +15,58 @@ interface TslabModule {
   display: Display;
 }
 
-interface JupyterHook {
-  lastWriteDisplayData: unknown;
+/** One display_data message as tslab's kernel sends it. */
+export interface DisplayMessage {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient?: { display_id?: string };
 }
 
-function loadTslab(): TslabModule | undefined {
+interface JupyterHook {
+  /** set by the kernel for each execute request (a new function per cell execution) */
+  lastWriteDisplayData: ((msg: DisplayMessage, update: boolean) => void) | null;
+}
+
+function jupyterHook(): JupyterHook | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const hook = require('tslab/dist/jupyter') as JupyterHook;
-    if (hook.lastWriteDisplayData == null) return undefined;
+    return hook.lastWriteDisplayData == null ? undefined : hook;
+  } catch {
+    return undefined;
+  }
+}
+
+function loadTslab(): TslabModule | undefined {
+  if (!jupyterHook()) return undefined;
+  try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     return require('tslab') as TslabModule;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The current cell execution: tslab's kernel installs a new output function for every execute
+ * request, so its identity names the execution (undefined outside a kernel).
+ */
+export function cellToken(): object | undefined {
+  return jupyterHook()?.lastWriteDisplayData ?? undefined;
+}
+
+// Inside a kernel, an interrupt stops the loops of the cell that was running (lib/core/interrupt).
+if (jupyterHook()) setExecutionToken(cellToken);
+
+/**
+ * Show one output with several representations (MIME type → content), e.g. text/html beside
+ * text/plain and a JSON type; the frontend picks the richest it can render. False outside Jupyter.
+ */
+export function showBundle(data: Record<string, unknown>): boolean {
+  const hook = jupyterHook();
+  if (!hook?.lastWriteDisplayData) return false;
+  hook.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
+  return true;
 }
 
 /** True when running inside a tslab kernel (or the headless runner), where rich output is shown. */

@@ -1,10 +1,17 @@
 /**
  * Figures: one typed spec, rendered with plotly.js three ways.
  *
- * - `show(spec)` inside a Jupyter cell (tslab): inline HTML. plotly.js is embedded from
- *   node_modules (no CDN, works offline) into the first figure's output of the kernel session only;
- *   later figures reuse `window.Plotly`. Outside Jupyter it opens the figure in the browser through
- *   nodeplotlib, or, when no browser should open (CI, `PRECODING_NO_BROWSER=1`), saves an HTML file.
+ * - `show(spec)` inside a Jupyter cell (tslab): one output with three representations, so every
+ *   frontend shows something: `text/html` (the interactive chart), `application/vnd.plotly.v1+json`
+ *   (plotly's own MIME type, drawn natively by JupyterLab's plotly renderer where installed) and
+ *   `text/plain` (a one-line description, for viewers that run no scripts).
+ *   plotly.js itself (from node_modules: no CDN, works offline) is put on the page by
+ *   `setupNotebook()` in the notebook's imports cell, every time that cell runs, so a saved notebook
+ *   always carries one copy; a notebook that does not call it gets a copy in the first figure of every
+ *   cell execution instead. The copy is wrapped so it defines `window.Plotly` whether or not the page
+ *   has RequireJS (classic Notebook 6 does: a bare plotly.js would register as an anonymous AMD module).
+ *   Outside Jupyter, `show` opens the figure in the browser through nodeplotlib, or, when no browser
+ *   should open (CI, `PRECODING_NO_BROWSER=1`), saves an HTML file.
  * - `figureHtml(spec)`: the HTML fragment (a div, the spec as JSON, a script).
  * - `saveFigureHtml(spec, file)`: a standalone page with plotly.js inline.
  *
@@ -15,7 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Layout, PlotData } from 'plotly.js';
 import { writeFileAtomic } from '../core/io';
-import { escapeHtml, inJupyter, showHtml } from './display';
+import { cellToken, escapeHtml, inJupyter, showBundle } from './display';
 
 export interface Series {
   name: string;
@@ -61,6 +68,15 @@ function checkSpec(spec: FigureSpec): void {
   }
 }
 
+/** A figure dimension in pixels: a finite number in [50, 4000], else an error naming it. */
+function pixels(v: number | undefined, fallback: number, what: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 50 || v > 4000) {
+    throw new Error(`figure ${what}: must be a number of pixels in [50, 4000]; got ${String(v)}`);
+  }
+  return Math.round(v);
+}
+
 /** plotly data and layout for a spec (non-finite or non-positive-on-log values become gaps). */
 export function toPlotly(spec: FigureSpec): PlotlyFigure {
   checkSpec(spec);
@@ -104,8 +120,8 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
     title: { text: spec.title },
     xaxis: { title: { text: spec.xLabel }, type: spec.logX ? 'log' : 'linear', zeroline: false, ...(spec.xTickStep ? { dtick: spec.xTickStep } : {}) },
     yaxis: { title: { text: spec.yLabel }, type: spec.logY ? 'log' : 'linear', zeroline: false, exponentformat: 'power' },
-    width: spec.width ?? 720,
-    height: spec.height ?? 440,
+    width: pixels(spec.width, 720, 'width'),
+    height: pixels(spec.height, 440, 'height'),
     legend: { orientation: 'v' },
     margin: { l: 70, r: 20, t: 50, b: 60 },
     template: undefined,
@@ -119,6 +135,23 @@ export function plotlySource(): string {
   return fs.readFileSync(file, 'utf8');
 }
 
+/** The version of the embedded plotly.js. */
+export function plotlyVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('plotly.js-dist-min/package.json') as { version: string }).version;
+}
+
+/**
+ * A `<script>` that defines `window.Plotly` on any page: plotly.js runs inside a function whose
+ * `define`, `module` and `exports` are undefined, so its UMD header takes the browser-global branch
+ * even where RequireJS (classic Notebook) or a CommonJS shim is present. Skipped when the page has
+ * plotly.js already.
+ */
+export function plotlyLoaderScript(source: string = plotlySource()): string {
+  const src = source.replace(/<\/(script)/gi, '<\\/$1');
+  return `<script>if(!window.Plotly){(function(define,module,exports){\n${src}\n}).call(window);}</script>`;
+}
+
 let figureCounter = 0;
 
 /** JSON for embedding inside <script>: escape "</" so the text cannot close the tag. */
@@ -126,22 +159,48 @@ export function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c');
 }
 
+/** Seconds a figure waits for plotly.js (an earlier output may still be rendering) before it says so. */
+const WAIT_FOR_PLOTLY_SEC = 60;
+
+/** What a figure says when plotly.js never arrived. */
+export const PLOTLY_MISSING =
+  "plotly.js not loaded: run the notebook's imports cell (it calls setupNotebook()), or trust the notebook (File → Trust Notebook) and reload";
+
 /**
  * An HTML fragment drawing the figure. With `includePlotly`, plotly.js is inlined before it;
- * otherwise the fragment waits for `window.Plotly` (defined by an earlier output).
+ * otherwise the fragment waits for `window.Plotly` (defined by an earlier output). Until it is
+ * drawn, the figure's box holds a line of text naming it (what a viewer without scripts shows).
  */
 export function figureHtml(spec: FigureSpec, opts: { includePlotly?: boolean; id?: string } = {}): string {
   const fig = toPlotly(spec);
   const id = opts.id ?? `pw-fig-${process.pid}-${Date.now().toString(36)}-${figureCounter++}`;
-  const lib = opts.includePlotly ? `<script>${plotlySource()}</script>\n` : '';
+  const lib = opts.includePlotly ? plotlyLoaderScript() + '\n' : '';
   return (
-    `${lib}<div class="pw-figure" id="${id}" style="width:${fig.layout.width}px;height:${fig.layout.height}px" aria-label="${escapeHtml(spec.title)}"></div>\n` +
-    `<script type="application/json" class="pw-figure-spec" data-for="${id}">${scriptJson(fig)}</script>\n` +
-    `<script>(function(){var el=document.getElementById(${JSON.stringify(id)});` +
-    `var fig=JSON.parse(document.querySelector('script[data-for="${id}"]').textContent);` +
-    `function draw(n){if(window.Plotly){window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:false,displaylogo:false});}` +
-    `else if(n<200){setTimeout(function(){draw(n+1)},50);}else{el.textContent='plotly.js not loaded: re-run the first figure cell or trust the notebook';}}draw(0);})();</script>`
+    `${lib}<div class="pw-figure" id="${escapeHtml(id)}" style="width:${fig.layout.width}px;height:${fig.layout.height}px" aria-label="${escapeHtml(spec.title)}">` +
+    `<div class="pw-figure-fallback" style="font:13px sans-serif;color:#666;padding:8px">${escapeHtml(figureText(spec))}</div></div>\n` +
+    `<script type="application/json" class="pw-figure-spec" data-for="${escapeHtml(id)}">${scriptJson(fig)}</script>\n` +
+    `<script>(function(){var id=${scriptJson(id)};var el=document.getElementById(id);if(!el)return;` +
+    `var fig=JSON.parse(document.querySelector('script[data-for="'+id+'"]').textContent);` +
+    `function draw(n){if(window.Plotly){el.innerHTML='';window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:false,displaylogo:false});}` +
+    `else if(n<${WAIT_FOR_PLOTLY_SEC * 10}){setTimeout(function(){draw(n+1)},100);}` +
+    `else{var f=el.querySelector('.pw-figure-fallback');if(f)f.textContent=${scriptJson(PLOTLY_MISSING)};}}draw(0);})();</script>`
   );
+}
+
+/** One line describing a figure, for viewers that show only text/plain. */
+export function figureText(spec: FigureSpec): string {
+  const names = spec.series.map((s) => s.name).concat((spec.hlines ?? []).map((h) => h.name));
+  return `Figure: ${spec.title} (${spec.yLabel} vs ${spec.xLabel}; ${names.length} series: ${names.join(', ')})`;
+}
+
+/** The MIME bundle of a figure output: interactive HTML, plotly's JSON, and a text line. */
+export function figureBundle(spec: FigureSpec, opts: { includePlotly?: boolean; id?: string } = {}): Record<string, unknown> {
+  const fig = toPlotly(spec);
+  return {
+    'text/html': figureHtml(spec, opts),
+    'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout, config: { displaylogo: false } },
+    'text/plain': figureText(spec),
+  };
 }
 
 /** A standalone HTML page with plotly.js inline. Written atomically. */
@@ -154,11 +213,37 @@ export function saveFigureHtml(spec: FigureSpec, file: string): string {
   return file;
 }
 
-let plotlyEmbedded = false;
+/** Cell execution whose output carries plotly.js (setupNotebook's, or the fallback's). */
+let plotlyCarrier: { token: object | undefined; bySetup: boolean } | undefined;
 
 /** Forget that plotly.js was embedded (after a kernel restart the page has lost it). */
 export function resetFigureSession(): void {
-  plotlyEmbedded = false;
+  plotlyCarrier = undefined;
+}
+
+/**
+ * Put plotly.js on the page for this notebook's figures: call it in the imports cell. It shows one
+ * small output ("figures: plotly.js x.y.z, embedded") that carries the library, every time the cell
+ * runs, so the saved notebook keeps a copy however often its cells are re-run. Outside Jupyter it
+ * does nothing. Returns nothing (a cell ending in it prints nothing).
+ */
+export function setupFigures(): void {
+  if (!inJupyter()) return;
+  const note = `figures: plotly.js ${plotlyVersion()}, embedded in this output (offline)`;
+  showBundle({
+    'text/html': `${plotlyLoaderScript()}\n<div class="pw-plotly-loader" style="font:12px monospace;color:#888">${escapeHtml(note)}</div>`,
+    'text/plain': note,
+  });
+  plotlyCarrier = { token: cellToken(), bySetup: true };
+}
+
+/** Whether this figure must carry plotly.js itself: no setup ran, and no earlier figure of this cell execution has it. */
+function figureCarriesPlotly(): boolean {
+  if (plotlyCarrier?.bySetup) return false;
+  const token = cellToken();
+  if (plotlyCarrier && plotlyCarrier.token === token) return false;
+  plotlyCarrier = { token, bySetup: false };
+  return true;
 }
 
 /** File-name-safe version of a title. */
@@ -178,8 +263,8 @@ export function show(spec: FigureSpec): void {
 /** `show`, returning where the figure went (and the file, when saved). */
 export function showFigure(spec: FigureSpec): { where: 'jupyter' | 'browser' | 'file'; file?: string } {
   if (inJupyter()) {
-    showHtml(figureHtml(spec, { includePlotly: !plotlyEmbedded }));
-    plotlyEmbedded = true;
+    checkSpec(spec);
+    showBundle(figureBundle(spec, { includePlotly: figureCarriesPlotly() }));
     return { where: 'jupyter' };
   }
   if (process.env.CI || process.env.PRECODING_NO_BROWSER) {

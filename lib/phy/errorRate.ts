@@ -19,6 +19,7 @@ import type { Rng } from '../core/random';
 import { normCdfInv } from '../core/special';
 import type { Constellation } from './constellation';
 import { yieldToEventLoop } from '../core/io';
+import { InterruptScope } from '../core/interrupt';
 
 /** What one batch counted. Integers; errors ≤ totals. */
 export interface ErrorCounts {
@@ -168,31 +169,38 @@ export async function simulateErrorRate(options: SimulateErrorRateOptions): Prom
   checkConfidence(confidence, 'simulateErrorRate(confidence)');
   const t0 = Date.now();
   const rows: ErrorRateRow[] = [];
-  for (let si = 0; si < snrDb.length; si++) {
-    const snr = snrDb[si];
-    const total: ErrorCounts = { bitErrors: 0, bits: 0, symbolErrors: 0, symbols: 0 };
-    let batches = 0;
-    let stoppedBy: StopReason = 'maxBatches';
-    while (batches < maxBatches) {
-      const c = await run(snr, batches);
-      checkCounts(c, snr, batches);
-      total.bitErrors += c.bitErrors;
-      total.bits += c.bits;
-      total.symbolErrors += c.symbolErrors;
-      total.symbols += c.symbols;
-      batches++;
-      const reached =
-        (targetBitErrors !== undefined && total.bitErrors >= targetBitErrors) ||
-        (targetSymbolErrors !== undefined && total.symbolErrors >= targetSymbolErrors);
-      const done = (reached && batches >= minBatches) || batches >= maxBatches;
-      if (done && reached) stoppedBy = 'target';
-      else if (done && options.stopWhenNoErrors && total.bitErrors === 0 && total.symbolErrors === 0) stoppedBy = 'noErrors';
-      progress?.({ snrIndex: si, row: makeRow(snr, total, batches, stoppedBy, confidence), done, elapsedMs: Date.now() - t0 });
-      await yieldToEventLoop(); // let progress reach a Jupyter cell
-      if (done) break;
+  // SIGINT stops the sweep after the current batch: "simulation interrupted at step n/N" (SNR points)
+  const interrupt = new InterruptScope('simulation');
+  try {
+    for (let si = 0; si < snrDb.length; si++) {
+      const snr = snrDb[si];
+      const total: ErrorCounts = { bitErrors: 0, bits: 0, symbolErrors: 0, symbols: 0 };
+      let batches = 0;
+      let stoppedBy: StopReason = 'maxBatches';
+      while (batches < maxBatches) {
+        const c = await run(snr, batches);
+        checkCounts(c, snr, batches);
+        total.bitErrors += c.bitErrors;
+        total.bits += c.bits;
+        total.symbolErrors += c.symbolErrors;
+        total.symbols += c.symbols;
+        batches++;
+        const reached =
+          (targetBitErrors !== undefined && total.bitErrors >= targetBitErrors) ||
+          (targetSymbolErrors !== undefined && total.symbolErrors >= targetSymbolErrors);
+        const done = (reached && batches >= minBatches) || batches >= maxBatches;
+        if (done && reached) stoppedBy = 'target';
+        else if (done && options.stopWhenNoErrors && total.bitErrors === 0 && total.symbolErrors === 0) stoppedBy = 'noErrors';
+        progress?.({ snrIndex: si, row: makeRow(snr, total, batches, stoppedBy, confidence), done, elapsedMs: Date.now() - t0 });
+        await yieldToEventLoop(); // let progress reach a Jupyter cell
+        interrupt.check(si, snrDb.length);
+        if (done) break;
+      }
+      rows.push(makeRow(snr, total, batches, stoppedBy, confidence));
+      if (stoppedBy === 'noErrors') break;
     }
-    rows.push(makeRow(snr, total, batches, stoppedBy, confidence));
-    if (stoppedBy === 'noErrors') break;
+  } finally {
+    interrupt.dispose();
   }
   return rows;
 }

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { yieldToEventLoop } from '../core/io';
+import { InterruptedError, InterruptScope } from '../core/interrupt';
 import { Progress, silentProgress, Ticker } from './progress';
 
 export interface TrainConfig<B> {
@@ -78,6 +79,8 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf
 /**
  * Train `variables` to minimise `loss` with Adam. Returns the loss history as data. Async only so
  * that progress reaches a Jupyter cell while it runs (it yields to the event loop every ~100 ms).
+ * An interrupt (SIGINT) stops it at the next step with `InterruptedError` ("training interrupted at
+ * step n/N"): the variables keep the values of the last step, nothing is restored.
  */
 export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
   checkPositiveInt(cfg.epochs, 'epochs');
@@ -104,6 +107,8 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
   let best: { epoch: number; loss: number; values: tf.Tensor[] } | undefined;
   let sinceBest = 0;
   let globalStep = 0;
+  // SIGINT (Jupyter's ■, Ctrl-C) stops training at the next step: "training interrupted at step n/N"
+  const interrupt = new InterruptScope('training');
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
       let epochLoss = 0;
@@ -137,6 +142,7 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
         epochLoss += lossValue;
         ticker.tick(globalStep + 1, { epoch, loss: lossValue });
         await yieldToEventLoop();
+        interrupt.check(globalStep + 1, total);
       }
       const values: Record<string, number> = { 'epoch loss': epochLoss / cfg.stepsPerEpoch };
       if (cfg.validate && ((epoch + 1) % validateEvery === 0 || epoch === cfg.epochs - 1)) {
@@ -163,7 +169,12 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
       cfg.variables.forEach((v, i) => v.assign(best!.values[i]));
       history.bestValidation = { epoch: best.epoch, loss: best.loss };
     }
+  } catch (e) {
+    // the progress display shows where it stopped; the error ends the caller's cell
+    if (e instanceof InterruptedError) ticker.end({ message: e.message, interrupted: true });
+    throw e;
   } finally {
+    interrupt.dispose();
     best?.values.forEach((t) => t.dispose());
     optimizer.dispose();
   }

@@ -20,6 +20,8 @@ export interface ProgressEvent {
   /** undefined until at least one step is done */
   etaSec?: number;
   message?: string;
+  /** on an 'end' event: the loop was interrupted rather than finished */
+  interrupted?: boolean;
 }
 
 export interface Progress {
@@ -68,7 +70,7 @@ export class Ticker {
     this.progress.report({ phase: this.phase, kind: 'update', done, total: this.total, elapsedSec, etaSec, ...fields });
   }
 
-  end(fields: Pick<ProgressEvent, 'epoch' | 'loss' | 'values' | 'message'> = {}): void {
+  end(fields: Pick<ProgressEvent, 'epoch' | 'loss' | 'values' | 'message' | 'interrupted'> = {}): void {
     this.progress.report({
       phase: this.phase,
       kind: 'end',
@@ -101,7 +103,8 @@ export function formatEvent(e: ProgressEvent, width = 20): string {
   if (e.loss !== undefined) parts.push(`loss ${formatNumber(e.loss)}`);
   for (const [k, v] of Object.entries(e.values ?? {})) parts.push(`${k} ${formatNumber(v)}`);
   if (e.message) parts.push(e.message);
-  const time = e.kind === 'end' ? `done in ${formatSeconds(e.elapsedSec)}` : `${formatSeconds(e.elapsedSec)}, ETA ${formatSeconds(e.etaSec)}`;
+  const time =
+    e.kind !== 'end' ? `${formatSeconds(e.elapsedSec)}, ETA ${formatSeconds(e.etaSec)}` : `${e.interrupted ? 'stopped after' : 'done in'} ${formatSeconds(e.elapsedSec)}`;
   return `${parts.join(' ')} · ${time}`;
 }
 

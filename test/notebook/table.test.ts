@@ -26,7 +26,7 @@ test('results writer: JSON with backend and seed, CSV tables beside, readable ba
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'res-'));
   process.env.PRECODING_RESULTS_DIR = dir;
   try {
-    const w = new ResultsWriter('demo-nb', 'quick', 7);
+    const w = new ResultsWriter('demo-nb', { preset: 'quick', seed: 7 });
     w.table('fig2', dataFrame({ L: [1, 2], wsr: [1.5, 2.5] }));
     const res = w.write({ wsr: [1.5, 2.5], bad: NaN });
     const back = readResults(path.join(dir, 'demo-nb.json'));
@@ -35,9 +35,33 @@ test('results writer: JSON with backend and seed, CSV tables beside, readable ba
     assert.equal(back.backend.name, res.backend.name);
     assert.equal(back.metrics.bad, 'NaN');
     assert.equal(fs.readFileSync(path.join(dir, 'demo-nb', 'fig2.csv'), 'utf8'), 'L,wsr\n1,1.5\n2,2.5\n');
-    assert.throws(() => new ResultsWriter('../evil', 'quick', 1), /notebook must be letters/);
+    assert.throws(() => new ResultsWriter('../evil', { preset: 'quick', seed: 1 }), /notebook must be letters/);
+    assert.throws(() => new ResultsWriter('x', { preset: 3 as unknown as string, seed: 1 }), /preset must be a string/);
     fs.writeFileSync(path.join(dir, 'broken.json'), '{}');
     assert.throws(() => readResults(path.join(dir, 'broken.json')), /not a valid results JSON/);
+  } finally {
+    delete process.env.PRECODING_RESULTS_DIR;
+  }
+});
+
+test('results writer records the parameters that made the results, and refuses to mix them', async () => {
+  await setup();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'res-'));
+  process.env.PRECODING_RESULTS_DIR = dir;
+  try {
+    // a notebook passes a function over its current values: editing seed and re-running only some cells
+    let seed = 1;
+    const preset = 'quick';
+    const w = new ResultsWriter('mix-nb', () => ({ preset, seed, useSaved: false }));
+    w.table('fig2', dataFrame({ L: [1], wsr: [1] }));
+    seed = 2; // the parameters cell is re-run with a new seed …
+    w.table('fig4', dataFrame({ L: [1], wsr: [2] })); // … and only the Fig. 4 cell after it
+    assert.throws(() => w.write({}), /fig2\.csv was made with other parameters \(seed = 1 then, 2 now\).*Nothing was written/);
+    assert.ok(!fs.existsSync(path.join(dir, 'mix-nb.json')), 'nothing written');
+    w.table('fig2', dataFrame({ L: [1], wsr: [3] })); // re-run the Fig. 2 cell too
+    const res = w.write({});
+    assert.equal(res.seed, 2);
+    assert.deepEqual(readResults(path.join(dir, 'mix-nb.json')).params, { preset: 'quick', seed: 2, useSaved: false });
   } finally {
     delete process.env.PRECODING_RESULTS_DIR;
   }
