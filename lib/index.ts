@@ -25,6 +25,9 @@ export * from './phy/radiation';
 export * from './train/loop';
 export * from './train/estimators';
 export * from './train/checkpoint';
+export * from './train/params';
+export * from './train/init';
+export * from './train/layers';
 export * from './train/progress';
 
 export * from './notebook/display';
@@ -35,6 +38,12 @@ export { installCellOrderHints } from './notebook/cellOrder';
 export type { FigureSpec, Series } from './notebook/figure';
 export * from './notebook/table';
 export * from './notebook/results';
+
+export * from './kit/stats';
+export * from './kit/claims';
+export * as schema from './kit/schema';
+export * from './kit/savedRun';
+export { dataFile } from './kit/paths';
 
 export * as tour from './tour/experiments';
 export * from './phy/link';

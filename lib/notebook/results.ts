@@ -9,8 +9,9 @@ import { BackendInfo, backendInfo } from '../core/backend';
 import { readTextFile, writeFileAtomic } from '../core/io';
 import { DataFrame, saveCsv } from './table';
 
-/** The repository root (lib/notebook/ → ../..). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+import { checkName, dataDir, dataFile, PROJECT_ROOT } from '../kit/paths';
+
+export { dataDir, PROJECT_ROOT };
 
 /** A value of a notebook parameter (what the parameters cell declares). */
 export type ParamValue = string | number | boolean | null;
@@ -36,17 +37,6 @@ export interface NotebookResults {
   tables: string[];
 }
 
-const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
-
-function checkName(name: string, what: string): void {
-  if (!NAME.test(name)) throw new Error(`${what} must be letters, digits, '.', '_' or '-'; got "${name}"`);
-}
-
-/** Folder of committed data for a notebook: data/<notebook>/. */
-export function dataDir(notebook: string): string {
-  checkName(notebook, 'notebook');
-  return path.join(PROJECT_ROOT, 'data', notebook);
-}
 
 /** Folder for results: results/ (override with PRECODING_RESULTS_DIR). */
 export function resultsDir(): string {
@@ -143,15 +133,19 @@ export function readResults(file: string): NotebookResults {
 
 /** Save JSON data under data/<notebook>/<name>.json (committed reproduce results). */
 export function saveData(notebook: string, name: string, value: unknown): string {
-  checkName(name, 'data name');
-  const file = path.join(dataDir(notebook), `${name}.json`);
+  const file = dataFile(notebook, name);
   writeFileAtomic(file, JSON.stringify(value, null, 1) + '\n');
   return file;
 }
 
-/** Load JSON data saved by `saveData`; undefined when absent. */
-export function loadData<T>(notebook: string, name: string): T | undefined {
-  const file = path.join(dataDir(notebook), `${name}.json`);
+/** Load JSON data saved by `saveData`, unchecked (check it with a schema, lib/kit/schema); undefined when absent. */
+export function loadData(notebook: string, name: string): unknown {
+  const file = dataFile(notebook, name);
   if (!fs.existsSync(file)) return undefined;
-  return JSON.parse(readTextFile(file, 'data file')) as T;
+  const text = readTextFile(file, 'data file');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new Error(`data file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
 }

@@ -3,6 +3,7 @@
  * constellations, MRT/ZF with DAC quantisation, rates and a BER-vs-SNR curve. Each function
  * returns plain typed rows; the notebook renders them, tests call them with the quick preset.
  */
+import { snrAtTarget } from '../kit/stats';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
@@ -172,4 +173,25 @@ export async function berVsSnr(preset: TourPreset, seed: number | string, progre
   }
   ticker.end();
   return curves;
+}
+
+export interface SnrAtBerRow {
+  link: string;
+  targetBer: number;
+  /** interpolated SNR [dB] where the BER curve reaches the target; undefined when it does not on the grid */
+  snrDb?: number;
+  /** where the 95 % lower / upper BER bounds reach it */
+  snrLow?: number;
+  snrHigh?: number;
+}
+
+/** The SNR at which each BER curve reaches each target (e.g. 1e-2, 1e-3), with the interval its confidence bounds give. */
+export function snrAtBer(curves: BerCurve[], targets: number[]): SnrAtBerRow[] {
+  return curves.flatMap((c) =>
+    targets.map((t) => {
+      const x = snrAtTarget({ snrDb: c.rows.map((r) => r.snrDb), rate: c.rows.map((r) => r.ber), low: c.rows.map((r) => r.berLow), high: c.rows.map((r) => r.berHigh) }, t);
+      // the upper BER bound reaches the target at a higher SNR than the lower bound
+      return { link: c.label, targetBer: t, snrDb: x?.snrDb, snrLow: x?.low, snrHigh: x?.high };
+    }),
+  );
 }

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../../core/backend';
+import { trainedOrSaved as savedOr } from '../../kit/savedRun';
+import { MeanSe, meanSe, pairedDiff } from '../../kit/stats';
 import { Rng } from '../../core/random';
 import type { Progress } from '../../train/progress';
 import { trainingFor, WmmsePreset } from './presets';
@@ -25,36 +27,20 @@ export interface TrainedNet {
   loss?: number[];
 }
 
-export interface MeanSe {
-  mean: number;
-  se: number;
-}
+export type { MeanSe } from '../../kit/stats';
 
 /** How experiments get their networks: reuse `saved` ones (by SNR, L, K, variant), train the rest unless `trainMissing` is false. */
 export interface TrainOptions {
   progress?: Progress;
   saved?: TrainedNet[];
-  /** default true; false makes a missing saved network an error (tests of committed results) */
+  /** default true; false makes a missing saved network an error naming it (loading saved results never trains) */
   trainMissing?: boolean;
+  /** where the saved networks come from, for error messages (e.g. the file) */
+  savedFrom?: string;
 }
 
-function meanSe(x: ArrayLike<number>): MeanSe {
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  const m = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
-  return { mean: m, se: Math.sqrt(v / Math.max(1, n - 1) / n) };
-}
-
-function diff(a: ArrayLike<number>, b: ArrayLike<number>): MeanSe {
-  const d = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) d[i] = a[i] - b[i];
-  return meanSe(d);
-}
-
-function netKey(n: Pick<TrainedNet, 'snrDb' | 'layers' | 'pgdSteps' | 'sameGamma'>): string {
+/** A network's identity in a run: SNR, L, K and variant, e.g. "snr20/L3/K5". */
+export function netKey(n: Pick<TrainedNet, 'snrDb' | 'layers' | 'pgdSteps' | 'sameGamma'>): string {
   return `snr${n.snrDb}/L${n.layers}/K${n.pgdSteps}${n.sameGamma ? '/same' : ''}`;
 }
 
@@ -71,9 +57,19 @@ async function trainedOrSaved(
   opts: TrainOptions & { init?: number[][]; steps?: number; keepLoss?: boolean; baseChannels?: number },
 ): Promise<TrainedNet> {
   const key = netKey({ ...shape });
-  const found = opts.saved?.find((n) => netKey(n) === key);
-  if (found) return found;
-  if (opts.trainMissing === false) throw new Error(`saved networks: none for ${key}, and trainMissing is false`);
+  // the first network given under a key wins (a notebook may pass a saved run's and this run's)
+  const saved = opts.saved ? new Map(opts.saved.map((n): [string, TrainedNet] => [netKey(n), n]).reverse()) : undefined;
+  return savedOr(key, saved, () => trainNet(p, seed, sys, shape, key, opts), { trainMissing: opts.trainMissing, where: opts.savedFrom });
+}
+
+async function trainNet(
+  p: WmmsePreset,
+  seed: number | string,
+  sys: WmmseSystem,
+  shape: UnfoldedShape & { snrDb: number },
+  key: string,
+  opts: TrainOptions & { init?: number[][]; steps?: number; keepLoss?: boolean; baseChannels?: number },
+): Promise<TrainedNet> {
   const t = trainingFor(p, shape.snrDb, opts.steps);
   const trained = await trainUnfolded(
     shape,
@@ -153,9 +149,9 @@ export async function wsrVsLayers(
         res[k].push(ms.mean);
         res.se[k].push(ms.se);
       }
-      res.unfoldedMinusWmmse.push(diff(u, w));
-      res.unfoldedMinusSameGamma.push(diff(u, s));
-      res.sameGammaMinusWmmse.push(diff(s, w));
+      res.unfoldedMinusWmmse.push(pairedDiff(u, w));
+      res.unfoldedMinusSameGamma.push(pairedDiff(u, s));
+      res.sameGammaMinusWmmse.push(pairedDiff(s, w));
       res.nets.push(net, same);
     }
     return res;
@@ -225,7 +221,7 @@ export async function progressiveExtension(
         const ms = meanSe(wsrK);
         (res.byK[k] ??= []).push(ms.mean);
         (res.se[k] ??= []).push(ms.se);
-        if (k === p.progressive.maxSteps) res.finalMinusWmmse.push(diff(wsrK, truncated.wsrTrace[L]));
+        if (k === p.progressive.maxSteps) res.finalMinusWmmse.push(pairedDiff(wsrK, truncated.wsrTrace[L]));
       }
     }
     return res;
@@ -264,9 +260,9 @@ export async function wsrVsSnr(p: WmmsePreset, seed: number | string, opts: Trai
       res.wmmse.push(meanSe(w).mean);
       res.unfolded.push(meanSe(u).mean);
       res.sameGamma.push(meanSe(sg).mean);
-      res.sameGammaMinusWmmse.push(diff(sg, w));
+      res.sameGammaMinusWmmse.push(pairedDiff(sg, w));
       res.converged.push(meanSe(conv.wsrTrace[conv.wsrTrace.length - 1]).mean);
-      res.unfoldedMinusWmmse.push(diff(u, w));
+      res.unfoldedMinusWmmse.push(pairedDiff(u, w));
       res.nets.push(net, same);
     }
     return res;
@@ -335,183 +331,4 @@ export interface WmmseResults {
   fig5: Progressive;
   fig6: WsrVsSnr;
   complexity: ComplexityRow[];
-}
-
-/** The paper's claims, each checked against our measurements (paired differences with standard errors). */
-export interface ClaimRow {
-  figure: string;
-  /** the paper's statement (§VI-B), paraphrased closely */
-  paper: string;
-  /** what we measured */
-  measured: string;
-  holds: boolean;
-}
-
-const fmt = (d: MeanSe) => `${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(3)} ± ${d.se.toFixed(3)}`;
-/** "a > b": the paired mean difference is more than two standard errors above zero. */
-const above = (d: MeanSe) => d.mean > 2 * d.se;
-/** "a ≥ b" / "a not below b": not more than two standard errors below zero. */
-const notBelow = (d: MeanSe) => d.mean > -2 * d.se;
-/** "a equals b": within 1 % of the WSR, or within two standard errors. */
-const equal = (d: MeanSe, wsr: number) => Math.abs(d.mean) <= Math.max(2 * d.se, 0.01 * wsr);
-const neg = (d: MeanSe): MeanSe => ({ mean: -d.mean, se: d.se });
-
-/**
- * Check the paper's statements about Figs. 2, 4, 5, 6 (§VI-B) against a set of results. "Above" needs a
- * paired difference more than 2 s.e. above zero, "≥" needs it no more than 2 s.e. below zero, "equal"
- * needs it within max(2 s.e., 1 % of the WSR).
- */
-export function paperClaims(r: Pick<WmmseResults, 'fig2' | 'fig4' | 'fig5' | 'fig6'>): ClaimRow[] {
-  const rows: ClaimRow[] = [];
-  const at = (f: { L: number[] }, Ls: number[]) => Ls.filter((L) => f.L.includes(L)).map((L) => ({ L, i: f.L.indexOf(L) }));
-  const list = (xs: { L: number; d: MeanSe }[]) => xs.map(({ L, d }) => `L=${L}: ${fmt(d)}`).join('; ');
-  const f2 = r.fig2;
-  const early = at(f2, [1, 2, 3]).map(({ L, i }) => ({ L, d: f2.unfoldedMinusWmmse[i] }));
-  rows.push({
-    figure: `Fig. 2 (${f2.snrDb} dB)`,
-    paper: 'unfolded WMMSE ≥ WMMSE truncated at the same L, for L = 1, 2, 3',
-    measured: list(early),
-    holds: early.length > 0 && early.every(({ d }) => notBelow(d)),
-  });
-  const l4 = at(f2, [4]).map(({ L, i }) => ({ L, d: f2.unfoldedMinusWmmse[i] }));
-  if (l4.length) {
-    rows.push({ figure: `Fig. 2 (${f2.snrDb} dB)`, paper: 'the unfolded WMMSE surpasses WMMSE also at L = 4', measured: list(l4), holds: above(l4[0].d) });
-  }
-  const late = at(f2, [5, 6]).map(({ L, i }) => ({ L, d: f2.unfoldedMinusWmmse[i], wsr: f2.wmmse[i] }));
-  if (late.length) {
-    rows.push({
-      figure: `Fig. 2 (${f2.snrDb} dB)`,
-      paper: 'the unfolded WMMSE performs equally to WMMSE for L = 5 and L = 6 (within 1 %)',
-      measured: list(late),
-      holds: late.every(({ d, wsr }) => equal(d, wsr)),
-    });
-  }
-  rows.push({
-    figure: `Fig. 2 (${f2.snrDb} dB)`,
-    paper: "'same γ' is below the unfolded WMMSE for every L",
-    measured: list(f2.L.map((L, i) => ({ L, d: neg(f2.unfoldedMinusSameGamma[i]) }))),
-    holds: f2.unfoldedMinusSameGamma.every(above),
-  });
-  rows.push({
-    figure: `Fig. 2 (${f2.snrDb} dB)`,
-    paper: "'same γ' fails to surpass WMMSE (or to perform comparably)",
-    measured: list(f2.L.map((L, i) => ({ L, d: f2.sameGammaMinusWmmse[i] }))),
-    holds: f2.sameGammaMinusWmmse.every((d) => above(neg(d))),
-  });
-  const top = Math.max(...f2.unfolded, ...f2.wmmse, ...f2.sameGamma);
-  rows.push({
-    figure: `Fig. 2 (${f2.snrDb} dB)`,
-    paper: 'WMMSE at convergence is above all (an upper bound)',
-    measured: `converged ${f2.converged.toFixed(3)} ± ${f2.se.converged.toFixed(3)} vs best curve ${top.toFixed(3)}`,
-    holds: f2.converged - top > 2 * f2.se.converged,
-  });
-  const l6 = f2.L.indexOf(6);
-  if (l6 >= 0) {
-    rows.push({
-      figure: `Fig. 2 (${f2.snrDb} dB)`,
-      paper: 'at L = 6 both WMMSE and the unfolded WMMSE attain 98 % of the WSR at convergence (≥ 97.5 %, i.e. 98 % rounded)',
-      measured: `WMMSE ${((100 * f2.wmmse[l6]) / f2.converged).toFixed(1)} %, unfolded ${((100 * f2.unfolded[l6]) / f2.converged).toFixed(1)} %`,
-      holds: f2.wmmse[l6] >= 0.975 * f2.converged && f2.unfolded[l6] >= 0.975 * f2.converged,
-    });
-  }
-  const f4 = r.fig4;
-  const hi = at(f4, [1, 2]).map(({ L, i }) => ({ L, d: f4.unfoldedMinusWmmse[i] }));
-  rows.push({
-    figure: `Fig. 4 (${f4.snrDb} dB)`,
-    paper: 'unfolded WMMSE > WMMSE for L = 1 and L = 2',
-    measured: list(hi),
-    holds: hi.length > 0 && hi.every(({ d }) => above(d)),
-  });
-  const maxL = Math.max(...f4.L);
-  if (maxL >= 3) {
-    const d = f4.unfoldedMinusWmmse[f4.L.indexOf(maxL)];
-    rows.push({
-      figure: `Fig. 4 (${f4.snrDb} dB)`,
-      paper: 'as the number of iterations grows, WMMSE surpasses the unfolded WMMSE',
-      measured: `L=${maxL}: ${fmt(d)}`,
-      holds: above(neg(d)),
-    });
-  }
-  rows.push({
-    figure: `Fig. 4 (${f4.snrDb} dB)`,
-    paper: "'same γ' is outperformed by WMMSE for every L",
-    measured: list(f4.L.map((L, i) => ({ L, d: f4.sameGammaMinusWmmse[i] }))),
-    holds: f4.sameGammaMinusWmmse.every((d) => above(neg(d))),
-  });
-  const f5 = r.fig5;
-  const k = Math.max(...Object.keys(f5.byK).map(Number));
-  const f5all = f5.L.map((L, i) => ({ L, d: f5.finalMinusWmmse[i], wsr: f5.wmmse[i] }));
-  const f5early = f5all.filter(({ L }) => L <= 3);
-  rows.push({
-    figure: `Fig. 5 (${f5.snrDb} dB)`,
-    paper: `progressively extended to K = ${k} PGD steps, the unfolded WMMSE surpasses WMMSE up to L = 3`,
-    measured: list(f5early),
-    holds: f5early.length > 0 && f5early.every(({ d }) => above(d)),
-  });
-  const f5late = f5all.filter(({ L }) => L > 3);
-  if (f5late.length) {
-    rows.push({
-      figure: `Fig. 5 (${f5.snrDb} dB)`,
-      paper: 'for L > 3 it reaches an almost comparable WSR (within 2 %)',
-      measured: list(f5late),
-      holds: f5late.every(({ d, wsr }) => d.mean >= -0.02 * wsr),
-    });
-  }
-  const f6 = r.fig6;
-  rows.push({
-    figure: 'Fig. 6 (L = 1)',
-    paper: "'same γ' is outperformed by WMMSE at every SNR",
-    measured: f6.snrDb.map((s, i) => `${s} dB: ${fmt(f6.sameGammaMinusWmmse[i])}`).join('; '),
-    holds: f6.sameGammaMinusWmmse.every((d) => above(neg(d))),
-  });
-  const gaps = f6.unfoldedMinusWmmse;
-  const rising = gaps.every((d, i) => i === 0 || d.mean - gaps[i - 1].mean > -2 * Math.hypot(d.se, gaps[i - 1].se));
-  rows.push({
-    figure: 'Fig. 6 (L = 1)',
-    paper: 'the unfolded WMMSE surpasses WMMSE at every SNR, with a gap that grows with the SNR',
-    measured: f6.snrDb.map((s, i) => `${s} dB: ${fmt(gaps[i])}`).join('; '),
-    holds: gaps.every(above) && rising && gaps[gaps.length - 1].mean > gaps[0].mean,
-  });
-  return rows;
-}
-
-export const SAVED_FORMAT = 'precoding-workbook/unfolded-wmmse@1';
-
-/** What the notebook commits under data/unfolded-wmmse/<preset>.json: results without nets, and the nets once. */
-export interface SavedRun {
-  format: typeof SAVED_FORMAT;
-  preset: string;
-  seed: number | string;
-  backend: string;
-  seconds: number;
-  results: WmmseResults;
-  nets: TrainedNet[];
-}
-
-export function toSavedRun(preset: string, seed: number | string, seconds: number, r: WmmseResults): SavedRun {
-  const strip = <T extends { nets: TrainedNet[] }>(x: T): T => ({ ...x, nets: [] });
-  return {
-    format: SAVED_FORMAT,
-    preset,
-    seed,
-    backend: backendInfo().name,
-    seconds,
-    results: { fig2: strip(r.fig2), fig4: strip(r.fig4), fig5: strip(r.fig5), fig6: strip(r.fig6), complexity: r.complexity },
-    nets: collectNets(r.fig2, r.fig4, r.fig5, r.fig6),
-  };
-}
-
-/** Validate a saved run read from JSON. */
-export function checkSavedRun(x: unknown, where: string): SavedRun {
-  const s = x as Partial<SavedRun>;
-  if (!s || s.format !== SAVED_FORMAT || !Array.isArray(s.nets) || !s.results) {
-    throw new Error(`${where}: not a saved unfolded-WMMSE run (expected format "${SAVED_FORMAT}" with results and nets)`);
-  }
-  for (const n of s.nets) {
-    const width = n.sameGamma ? 1 : n.pgdSteps;
-    if (!Array.isArray(n.gamma) || n.gamma.length !== n.layers || !n.gamma.every((r) => r.length === width && r.every(Number.isFinite))) {
-      throw new Error(`${where}: network snr ${n.snrDb} L=${n.layers} K=${n.pgdSteps} has malformed step sizes`);
-    }
-  }
-  return s as SavedRun;
 }

@@ -5,3 +5,6 @@ export * from './unfolded';
 export * from './training';
 export * from './presets';
 export * from './experiments';
+export * from './claims';
+export * from './saved';
+export * from './analysis';

@@ -1,43 +1,46 @@
 /**
- * The committed reproduce run (data/unfolded-wmmse/reproduce.json): loading its trained step sizes
- * and re-evaluating them on the regenerated held-out test set (same seed → same channels) gives the
- * saved metrics back, and the paper's claims named in the issue hold on the re-computed numbers.
+ * The committed reproduce run (data/unfolded-wmmse/reproduce.json): every network in it, re-evaluated
+ * on the regenerated held-out test set (same seed → same channels), gives back every saved number of
+ * every figure (lib/kit's reproduceSavedRun); a number edited by hand makes that check fail; and the
+ * paper's claims named in the issue hold on the recomputed numbers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadData } from '../../../lib/notebook/results';
-import { checkSavedRun, paperClaims, wsrVsLayers } from '../../../lib/papers/wmmse/experiments';
+import { compareResults, reproduceSavedRun } from '../../../lib/kit/savedRun';
+import { findClaim } from '../../../lib/kit/claims';
+import { paperClaims } from '../../../lib/papers/wmmse/claims';
 import { wmmsePreset } from '../../../lib/papers/wmmse/presets';
+import { readWmmseRun, recomputeResults, savedRunFile, savedTolerance } from '../../../lib/papers/wmmse/saved';
 import { setup } from '../../helpers';
 
-test('saved reproduce networks re-evaluate to the saved metrics, and the claims hold', async () => {
+test('every saved reproduce network re-evaluates to every saved number; an edited number fails; the claims hold', async () => {
   await setup();
-  const raw = loadData('unfolded-wmmse', 'reproduce');
-  assert.ok(raw, 'data/unfolded-wmmse/reproduce.json must be committed (run the notebook with preset=reproduce saveRun=true)');
-  const run = checkSavedRun(raw, 'data/unfolded-wmmse/reproduce.json');
-  const p = wmmsePreset('reproduce');
-  assert.ok(p.testChannels >= 1e4, 'a preset that makes claims uses at least 10^4 test channels');
-  const fig2 = await wsrVsLayers(p, p.snrFig2, run.seed, { saved: run.nets, trainMissing: false });
-  const saved2 = run.results.fig2;
-  for (const k of ['wmmse', 'unfolded', 'sameGamma'] as const) {
-    fig2[k].forEach((v, i) => assert.ok(Math.abs(v - saved2[k][i]) < 2e-3, `Fig. 2 ${k} L=${fig2.L[i]}: ${v} vs saved ${saved2[k][i]}`));
-  }
-  assert.ok(Math.abs(fig2.converged - saved2.converged) < 1e-6, 'WMMSE at convergence is deterministic (float64)');
-  // 20 dB: the networks with L = 1, 2 only (the claim concerns those)
-  const fig4 = await wsrVsLayers({ ...p, layers: [1, 2] }, p.snrFig4, run.seed, { saved: run.nets, trainMissing: false });
-  for (const k of ['wmmse', 'unfolded', 'sameGamma'] as const) {
-    fig4[k].forEach((v, i) => assert.ok(Math.abs(v - run.results.fig4[k][i]) < 2e-3, `Fig. 4 ${k} L=${fig4.L[i]}: ${v} vs saved ${run.results.fig4[k][i]}`));
-  }
-  const claims = paperClaims({ fig2, fig4, fig5: run.results.fig5, fig6: run.results.fig6 });
-  const must = [
-    'unfolded WMMSE ≥ WMMSE truncated at the same L, for L = 1, 2, 3',
-    "'same γ' is below the unfolded WMMSE for every L",
-    'WMMSE at convergence is above all',
-    'unfolded WMMSE > WMMSE for L = 1 and L = 2',
+  const run = readWmmseRun(savedRunFile('reproduce'));
+  assert.ok(wmmsePreset('reproduce').testChannels >= 1e4, 'a preset that makes claims uses at least 10^4 test channels');
+  const { recomputed, differences } = await reproduceSavedRun(run, recomputeResults, savedTolerance);
+  assert.deepEqual(differences, [], 'the saved file differs from what its networks give');
+  // every figure was recomputed, every network used
+  assert.deepEqual(recomputed.fig2.L, run.results.fig2.L);
+  assert.deepEqual(recomputed.fig5.L, run.results.fig5.L);
+  assert.equal(recomputed.fig6.snrDb.length, run.results.fig6.snrDb.length);
+
+  // a hand edit anywhere is caught: a WSR of Fig. 5, a standard error of Fig. 2, the Fig. 6 WMMSE curve
+  const edits: [string, (r: typeof run.results) => void][] = [
+    ['results.fig5.byK.6[2]', (r) => (r.fig5.byK[6][2] += 0.01)],
+    ['results.fig2.unfoldedMinusWmmse[4].se', (r) => (r.fig2.unfoldedMinusWmmse[4].se *= 2)],
+    ['results.fig6.wmmse[0]', (r) => (r.fig6.wmmse[0] += 1e-6)],
   ];
-  for (const m of must) {
-    const row = claims.find((c) => c.paper.startsWith(m));
-    assert.ok(row, `claim "${m}" is checked`);
-    assert.ok(row!.holds, `claim "${m}" fails: ${row!.measured}`);
+  for (const [path, edit] of edits) {
+    const edited = structuredClone(run.results);
+    edit(edited);
+    const diff = compareResults(edited, recomputed, savedTolerance);
+    assert.equal(diff.length, 1, `editing ${path}: ${diff.join('; ')}`);
+    assert.ok(diff[0].startsWith(`${path}:`), diff[0]);
+  }
+
+  const claims = paperClaims(recomputed);
+  for (const id of ['fig2-unfolded-ge-wmmse-L1-3', 'fig2-same-gamma-below-unfolded', 'fig2-converged-upper-bound', 'fig4-unfolded-above-wmmse-L1-2']) {
+    const c = findClaim(claims, id);
+    assert.ok(c.holds, `claim "${c.paper}" fails: ${c.measured}`);
   }
 });

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../lib/core/random';
+import { ParamSet } from '../../lib/train/params';
+import { setup, arr } from '../helpers';
+
+test('ParamSet registers named variables; variables() lists the trainable ones for the optimizer', async () => {
+  await setup();
+  const before = tf.memory().numTensors;
+  const p = new ParamSet(new Rng(1));
+  const w = p.add('enc/kernel', { shape: [3, 2], init: 'glorotUniform' });
+  p.add('bn/mean', { shape: [2], init: 'zeros', trainable: false });
+  p.add('enc/bias', { shape: [2], init: { kind: 'constant', value: 1 } });
+  assert.deepEqual(p.names(), ['enc/kernel', 'bn/mean', 'enc/bias']);
+  assert.equal(p.get('enc/kernel'), w);
+  assert.deepEqual(p.variables().map((v) => v.shape), [[3, 2], [2]]);
+  assert.ok(p.variables().every((v) => v.trainable));
+  assert.deepEqual(Object.keys(p.named()), ['enc/kernel', 'bn/mean', 'enc/bias']);
+  assert.deepEqual(p.shapes(), { 'enc/kernel': [3, 2], 'bn/mean': [2], 'enc/bias': [2] });
+  assert.equal(p.count(), 10);
+  assert.equal(p.count({ trainableOnly: true }), 8);
+  assert.deepEqual(Array.from(arr(p.get('enc/bias'))), [1, 1]);
+  assert.throws(() => p.get('dec/kernel'), /ParamSet: no parameter "dec\/kernel"; it has: enc\/kernel, bn\/mean, enc\/bias/);
+  assert.throws(() => p.add('enc/kernel', { shape: [1], init: 'zeros' }), /parameter "enc\/kernel" already exists/);
+  assert.throws(() => p.add('x', { shape: [2, 0], init: 'zeros' }), /ParamSet.add\("x"\): shape must hold positive integers; got \[2,0\]/);
+  assert.throws(() => p.add('', { shape: [1], init: 'zeros' }), /name must be segments/);
+  assert.throws(() => p.add('a//b', { shape: [1], init: 'zeros' }), /name must be segments/);
+  assert.throws(() => new ParamSet(7 as never), /ParamSet\(rng\): rng must be an Rng/);
+  p.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => p.variables(), /used after dispose/);
+});
