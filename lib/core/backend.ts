@@ -123,6 +123,24 @@ export function fillWasmKernelGaps(): string[] {
 }
 
 /**
+ * The selection rule, without side effects: the forced backend if it is installed (else an error
+ * naming its package and the installed ones), otherwise the first installed of node > wasm > cpu.
+ */
+export function chooseBackend(forced: BackendName | undefined, installed: (b: BackendName) => boolean): BackendName {
+  if (forced) {
+    if (!installed(forced)) {
+      throw new Error(
+        `PRECODING_BACKEND=${forced} was requested but its package is not installed ` +
+          `(${forced === 'node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-backend-wasm'}); ` +
+          `available: ${BACKEND_NAMES.filter((b) => b !== forced && installed(b)).join(', ')}`,
+      );
+    }
+    return forced;
+  }
+  return BACKEND_NAMES.find((b) => installed(b)) ?? 'cpu';
+}
+
+/**
  * Select and initialise a backend. `prefer` (else `PRECODING_BACKEND`) forces one; otherwise the
  * fastest installed one wins. Safe to call again: switching is allowed, the info is refreshed.
  */
@@ -130,19 +148,7 @@ export async function initBackend(prefer?: BackendName | string): Promise<Backen
   const forced =
     parseOverride(prefer, 'initBackend(prefer)') ??
     parseOverride(process.env.PRECODING_BACKEND, 'PRECODING_BACKEND');
-  let name: BackendName;
-  if (forced) {
-    if (!isAvailable(forced)) {
-      throw new Error(
-        `PRECODING_BACKEND=${forced} was requested but its package is not installed ` +
-          `(${forced === 'node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-backend-wasm'}); ` +
-          `available: ${BACKEND_NAMES.filter((b) => b !== forced && isAvailable(b)).join(', ')}`,
-      );
-    }
-    name = forced;
-  } else {
-    name = BACKEND_NAMES.find((b) => isAvailable(b)) ?? 'cpu';
-  }
+  let name = chooseBackend(forced, isAvailable);
   if (name === 'wasm') fillWasmKernelGaps();
   const ok = await tf.setBackend(TFJS_NAME[name]);
   if (!ok) {
@@ -165,6 +171,21 @@ export async function initBackend(prefer?: BackendName | string): Promise<Backen
     cpuFallbackKernels: name === 'wasm' ? [...fallbackKernels] : [],
   };
   return current;
+}
+
+/**
+ * Make `info` (a result of `initBackend` or `backendInfo`) the active backend again, as it was
+ * reported then (e.g. after a test switched backends). Its package must still be installed.
+ */
+export async function restoreBackend(info: BackendInfo): Promise<BackendInfo> {
+  if (!BACKEND_NAMES.includes(info.name) || !isAvailable(info.name)) {
+    throw new Error(`restoreBackend(info): info.name must be an installed backend (${BACKEND_NAMES.filter((b) => isAvailable(b)).join(', ')}); got ${String(info.name)}`);
+  }
+  if (info.name === 'wasm') fillWasmKernelGaps();
+  if (!(await tf.setBackend(TFJS_NAME[info.name]))) throw new Error(`restoreBackend(info): tfjs could not initialise ${info.name}`);
+  await tf.ready();
+  current = { ...info, tfjsBackend: tf.getBackend(), cpuFallbackKernels: [...info.cpuFallbackKernels] };
+  return backendInfo();
 }
 
 /** The active backend, as stored in results files. Throws if `initBackend` was not awaited. */

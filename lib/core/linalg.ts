@@ -1,8 +1,9 @@
 /**
  * Small batched linear algebra that tfjs lacks.
  *
- * - `inverseSpd` / `hermitianInverse` / `hermitianSolve`: differentiable (custom gradient
- *   d(A⁻¹) = −A⁻¹ dA A⁻¹), batched Gauss–Jordan in tfjs ops. Meant for the small K×K or M×M
+ * - `inverseSpd` / `hermitianInverse` / `hermitianSolve`: on [..., n, n] (any leading axes),
+ *   differentiable (custom gradient d(A⁻¹) = −A⁻¹ dA A⁻¹), batched Gauss–Jordan in tfjs ops, each
+ *   in its own tidy (no intermediate tensor survives a call). Meant for the small K×K or M×M
  *   positive-definite systems of ZF, RZF and WMMSE; no pivoting is needed for positive-definite
  *   input, and pivots are floored at `eps`·(largest diagonal) so ill-conditioned input gives large
  *   but finite numbers, never NaN.
@@ -48,7 +49,8 @@ function gaussJordan(a: tf.Tensor3D, relEps: number): tf.Tensor3D {
 
 /**
  * Inverse of a batch of real symmetric positive-definite matrices, differentiable.
- * a: [..., n, n] → [..., n, n]. `relEps` floors pivots relative to the largest diagonal entry.
+ * a: [..., n, n] → [..., n, n] (any leading axes). `relEps` floors pivots relative to the largest
+ * diagonal entry.
  */
 export function inverseSpd(a: tf.Tensor, relEps = 1e-7): tf.Tensor {
   const n = checkSquare(a.shape, 'inverseSpd(a)');
@@ -68,7 +70,7 @@ export function inverseSpd(a: tf.Tensor, relEps = 1e-7): tf.Tensor {
       },
     };
   });
-  return f(a);
+  return tf.tidy(() => f(a));
 }
 
 /**

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import type { Complex } from './complex';
+import { checkPositiveInt } from './validate';
 
 export type Seed = number | string;
 
@@ -45,7 +46,7 @@ export class Rng {
 
   /** Integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`int(n): n must be a positive integer; got ${n}`);
+    checkPositiveInt('Rng.int(n)', 'n', n);
     return Math.floor(this.prng() * n);
   }
 
@@ -81,7 +82,7 @@ export class Rng {
 
   /** n integers uniform in [0, m). */
   intArray(n: number, m: number): Int32Array {
-    if (!Number.isInteger(m) || m < 1) throw new Error(`intArray(n, m): m must be a positive integer; got ${m}`);
+    checkPositiveInt('Rng.intArray(n, m)', 'm', m);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = Math.floor(this.prng() * m);
     return out;

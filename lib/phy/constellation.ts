@@ -17,7 +17,7 @@
  * - M-PSK: the point at angle φ₀ + 2πk/M carries the binary-reflected Gray label k ⊕ (k ≫ 1).
  *   4-PSK with φ₀ = π/4 has the same point set as 4-QAM; the labels differ by a swap of the two
  *   bits (both are Gray, so BER and SER agree).
- * - `normalize` (default true) scales to unit average energy Es = E|s|² = 1 (uniform symbols).
+ * - `normalise` (default true) scales to unit average energy Es = E|s|² = 1 (uniform symbols).
  *
  * Shapes: `map(indices: int32 [...]) → Complex [...]`, `hardDecision(y: Complex [...]) → int32 [...]`,
  * `bits(indices [...]) → int32 [..., bitsPerSymbol]` (the binary label of the index, so for QAM
@@ -37,7 +37,7 @@ export const PSK_ORDERS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256];
 
 export interface ConstellationOptions {
   /** scale to unit average energy (default true) */
-  normalize?: boolean;
+  normalise?: boolean;
   /** PSK only: angle φ₀ of the point labelled 0, radians (default 0) */
   phaseOffset?: number;
 }
@@ -95,7 +95,7 @@ export class Constellation {
   readonly labels: Uint8Array;
   /** E|s|² over uniform symbols (1 when normalised) */
   readonly averageEnergy: number;
-  readonly normalized: boolean;
+  readonly normalised: boolean;
   /** PSK: φ₀ in radians; QAM: 0 */
   readonly phaseOffset: number;
   /** smallest distance between two points */
@@ -112,7 +112,7 @@ export class Constellation {
 
   private constructor(
     name: string, kind: ModulationKind, re: Float64Array, im: Float64Array,
-    normalized: boolean, phaseOffset: number, axisScale: number, levelBits: Int32Array,
+    normalised: boolean, phaseOffset: number, axisScale: number, levelBits: Int32Array,
   ) {
     const m = re.length;
     const k = log2Int(m);
@@ -126,7 +126,7 @@ export class Constellation {
     let e = 0;
     for (let i = 0; i < m; i++) e += re[i] * re[i] + im[i] * im[i];
     this.averageEnergy = e / m;
-    this.normalized = normalized;
+    this.normalised = normalised;
     this.phaseOffset = phaseOffset;
     let dmin = Infinity;
     for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) dmin = Math.min(dmin, Math.hypot(re[i] - re[j], im[i] - im[j]));
@@ -147,10 +147,10 @@ export class Constellation {
     if (options.phaseOffset !== undefined && options.phaseOffset !== 0) {
       throw new Error(`qam(options.phaseOffset): only PSK takes a phase offset; got ${options.phaseOffset}`);
     }
-    const normalize = checkNormalize(options.normalize, 'qam');
+    const normalise = checkNormalise(options.normalise, 'qam');
     const l = Math.round(Math.sqrt(order));
     const b = log2Int(l);
-    const scale = normalize ? 1 / Math.sqrt((2 * (order - 1)) / 3) : 1;
+    const scale = normalise ? 1 / Math.sqrt((2 * (order - 1)) / 3) : 1;
     const levelBits = new Int32Array(l);
     for (let g = 0; g < l; g++) levelBits[(pamGray(g, b) + l - 1) / 2] = spreadBits(g, b);
     const re = new Float64Array(order);
@@ -161,24 +161,24 @@ export class Constellation {
       im[i] = scale * pamGray(gatherBits(i, 0, b), b);
     }
     const name = order === 4 ? '4qam' : `${order}qam`;
-    return new Constellation(name, 'qam', re, im, normalize, 0, scale, levelBits);
+    return new Constellation(name, 'qam', re, im, normalise, 0, scale, levelBits);
   }
 
   /** QPSK = 4-QAM: ((1 − 2b₀) + j(1 − 2b₁))/√2. */
   static qpsk(options: ConstellationOptions = {}): Constellation {
     const c = Constellation.qam(4, options);
-    return new Constellation('qpsk', 'qam', c.points.re, c.points.im, c.normalized, 0, c.axisScale, c.levelBits);
+    return new Constellation('qpsk', 'qam', c.points.re, c.points.im, c.normalised, 0, c.axisScale, c.levelBits);
   }
 
   /**
    * M-PSK, M a power of two in [2, 256]: the point at angle φ₀ + 2πk/M carries Gray label k ⊕ (k ≫ 1).
-   * Radius 1: already unit energy, so `normalize` has no effect (`normalized` is always true).
+   * Radius 1: already unit energy, so `normalise` has no effect (`normalised` is always true).
    */
   static psk(order: number, options: ConstellationOptions = {}): Constellation {
     if (!PSK_ORDERS.includes(order)) {
       throw new Error(`psk(order): order M must be one of ${PSK_ORDERS.join(', ')}; got ${order}`);
     }
-    checkNormalize(options.normalize, 'psk');
+    checkNormalise(options.normalise, 'psk');
     const phi0 = options.phaseOffset ?? 0;
     if (!Number.isFinite(phi0)) throw new Error(`psk(options.phaseOffset): must be a finite angle in radians; got ${phi0}`);
     const re = new Float64Array(order);
@@ -317,9 +317,9 @@ export class Constellation {
   }
 }
 
-function checkNormalize(v: boolean | undefined, fn: string): boolean {
+function checkNormalise(v: boolean | undefined, fn: string): boolean {
   if (v === undefined) return true;
-  if (typeof v !== 'boolean') throw new Error(`${fn}(options.normalize): must be true or false; got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new Error(`${fn}(options.normalise): must be true or false; got ${String(v)}`);
   return v;
 }
 
@@ -336,7 +336,7 @@ export const CONSTELLATION_NAMES: readonly string[] = [
 
 /**
  * Parse a constellation: a name ('qpsk', 'bpsk', '16qam', '16-QAM', '8psk', …; case-insensitive)
- * or `{ kind: 'qam' | 'psk', order, normalize?, phaseOffset? }`.
+ * or `{ kind: 'qam' | 'psk', order, normalise?, phaseOffset? }`.
  */
 export function constellation(spec: string | ConstellationSpec, options: ConstellationOptions = {}): Constellation {
   if (typeof spec === 'string') {
@@ -355,7 +355,7 @@ export function constellation(spec: string | ConstellationSpec, options: Constel
   if (spec === null || typeof spec !== 'object') {
     throw new Error(`constellation(spec): needs a name or { kind: 'qam' | 'psk', order }; got ${String(spec)}`);
   }
-  const merged: ConstellationOptions = { normalize: spec.normalize, phaseOffset: spec.phaseOffset, ...stripUndefined(options) };
+  const merged: ConstellationOptions = { normalise: spec.normalise, phaseOffset: spec.phaseOffset, ...stripUndefined(options) };
   if (spec.kind === 'qam') return Constellation.qam(spec.order, merged);
   if (spec.kind === 'psk') return Constellation.psk(spec.order, merged);
   throw new Error(`constellation(spec.kind): modulation kind must be 'qam' or 'psk'; got "${String(spec.kind)}"`);
@@ -363,7 +363,7 @@ export function constellation(spec: string | ConstellationSpec, options: Constel
 
 function stripUndefined(o: ConstellationOptions): ConstellationOptions {
   const out: ConstellationOptions = {};
-  if (o.normalize !== undefined) out.normalize = o.normalize;
+  if (o.normalise !== undefined) out.normalise = o.normalise;
   if (o.phaseOffset !== undefined) out.phaseOffset = o.phaseOffset;
   return out;
 }

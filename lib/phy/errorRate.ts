@@ -20,6 +20,7 @@ import { normCdfInv } from '../core/special';
 import type { Constellation } from './constellation';
 import { yieldToEventLoop } from '../core/io';
 import { InterruptScope } from '../core/interrupt';
+import { checkOptionalPositiveInt, checkPositiveInt } from '../core/validate';
 
 /** What one batch counted. Integers; errors ≤ totals. */
 export interface ErrorCounts {
@@ -109,11 +110,6 @@ function checkConfidence(c: number, name: string): void {
   if (!(c > 0 && c < 1)) throw new Error(`${name}: must be in (0, 1); got ${c}`);
 }
 
-function checkPositiveInt(v: number | undefined, name: string, optional: boolean): void {
-  if (v === undefined && optional) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`${name}: must be a positive integer; got ${String(v)}`);
-}
-
 function checkCounts(c: ErrorCounts, snrDb: number, batch: number): void {
   const where = `simulateErrorRate: run(snrDb=${snrDb}, batchIndex=${batch}) returned`;
   if (c === null || typeof c !== 'object') throw new Error(`${where} ${String(c)}; needs { bitErrors, bits, symbolErrors, symbols }`);
@@ -159,12 +155,12 @@ export async function simulateErrorRate(options: SimulateErrorRateOptions): Prom
     if (typeof s !== 'number' || !Number.isFinite(s)) throw new Error(`simulateErrorRate(snrDb): entries must be finite numbers (dB); got ${String(s)} at index ${i}`);
   });
   if (typeof run !== 'function') throw new Error('simulateErrorRate(run): needs a function (snrDb, batchIndex) => ErrorCounts');
-  checkPositiveInt(maxBatches, 'simulateErrorRate(maxBatches)', false);
-  const minBatches = options.minBatches ?? 1;
-  checkPositiveInt(minBatches, 'simulateErrorRate(minBatches)', false);
+  const fn = 'simulateErrorRate';
+  checkPositiveInt(fn, 'maxBatches', maxBatches);
+  const minBatches = checkPositiveInt(fn, 'minBatches', options.minBatches ?? 1);
   if (minBatches > maxBatches) throw new Error(`simulateErrorRate(minBatches): must be <= maxBatches=${maxBatches}; got ${minBatches}`);
-  checkPositiveInt(targetBitErrors, 'simulateErrorRate(targetBitErrors)', true);
-  checkPositiveInt(targetSymbolErrors, 'simulateErrorRate(targetSymbolErrors)', true);
+  checkOptionalPositiveInt(fn, 'targetBitErrors', targetBitErrors);
+  checkOptionalPositiveInt(fn, 'targetSymbolErrors', targetSymbolErrors);
   const confidence = options.confidence ?? 0.95;
   checkConfidence(confidence, 'simulateErrorRate(confidence)');
   const t0 = Date.now();
@@ -219,7 +215,7 @@ export function batchRng(rng: Rng, snrDb: number, batchIndex: number): Rng {
  * then the ML hard decision. One batch = `symbolsPerBatch` uniform symbols; one data read.
  */
 export function awgnQamRun(c: Constellation, rng: Rng, symbolsPerBatch: number): (snrDb: number, batchIndex: number) => ErrorCounts {
-  checkPositiveInt(symbolsPerBatch, 'awgnQamRun(symbolsPerBatch)', false);
+  checkPositiveInt('awgnQamRun', 'symbolsPerBatch', symbolsPerBatch);
   return (snrDb: number, batchIndex: number): ErrorCounts => {
     if (!Number.isFinite(snrDb)) throw new Error(`awgnQamRun: snrDb must be a finite number (dB); got ${snrDb}`);
     const r = batchRng(rng, snrDb, batchIndex);

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { Rng } from '../core/random';
-import { assertFinite, checkComplex, checkFinite, checkPositiveInt } from '../core/validate';
+import { checkFinite, checkMatrixBatch, checkPositiveInt } from '../core/validate';
 import { safeDiv } from '../core/safe';
 import { Constellation } from './constellation';
 import { batchRng, ErrorCounts, ErrorRateRun } from './errorRate';
@@ -58,30 +58,24 @@ export interface PrecodedLinkOptions {
   receiver?: LinkReceiver;
 }
 
-/** `lsGainEqualize` without checks; divisions guarded so values and gradients stay finite at 0. */
-function lsGainUnchecked(y: Complex, s: Complex): Complex {
+/**
+ * Per-user least-squares gain over the block, β_k = Σ_t y_kt s*_kt / Σ_t |s_kt|², then ŝ = y/β
+ * (β ≈ 0 gives ŝ = 0, not NaN; divisions guarded so values and gradients stay finite at 0).
+ * y, s: [..., K, T] complex (same shape) → ŝ: [..., K, T].
+ */
+export function lsGainEqualize(y: Complex, s: Complex): Complex {
+  const ys = checkMatrixBatch('lsGainEqualize(y)', y, '[..., K, T]');
+  const ss = checkMatrixBatch('lsGainEqualize(s)', s, '[..., K, T]');
+  if (ss.length !== ys.length || ss.some((d, i) => d !== ys[i])) {
+    throw new Error(`lsGainEqualize(s): must be [${ys}] like y; got [${ss}]`);
+  }
   return C.tidy(() => {
     const num = C.mulConj(y, s); // y s*
     const beta: Complex = { re: tf.sum(num.re, -1, true), im: tf.sum(num.im, -1, true) };
-    const b = C.scale(beta, safeDiv(1, tf.sum(C.abs2(s), -1, true))); // β_k: [batch, K, 1]
+    const b = C.scale(beta, safeDiv(1, tf.sum(C.abs2(s), -1, true))); // β_k: [..., K, 1]
     // ŝ = y / β = y β* / |β|²
     return C.scale(C.mulConj(y, b), safeDiv(1, C.abs2(b)));
   });
-}
-
-/**
- * Per-user least-squares gain over the block, β_k = Σ_t y_kt s*_kt / Σ_t |s_kt|², then ŝ = y/β
- * (β ≈ 0 gives ŝ = 0, not NaN). y, s: [batch, K, T] complex (same shape, finite) → ŝ: [batch, K, T].
- */
-export function lsGainEqualize(y: Complex, s: Complex): Complex {
-  const ys = checkComplex('lsGainEqualize(y)', y);
-  const ss = checkComplex('lsGainEqualize(s)', s);
-  if (ys.length !== 3) throw new Error(`lsGainEqualize(y): must be [batch, K, T] complex; got [${ys}]`);
-  if (ss.length !== 3 || ss.some((d, i) => d !== ys[i])) {
-    throw new Error(`lsGainEqualize(s): must be [${ys}] like y; got [${ss}]`);
-  }
-  assertFinite('lsGainEqualize(y, s)', y, s);
-  return lsGainUnchecked(y, s);
 }
 
 /** An `ErrorRateRun` for `simulateErrorRate`: one batch of channels × symbols per call, one read. */
@@ -114,7 +108,7 @@ export function precodedLinkRun(o: PrecodedLinkOptions): ErrorRateRun {
         const { indices, symbols } = o.constellation.randomSymbols(r.fork('symbols'), [o.batch, k, o.symbolsPerChannel]);
         const x = o.transmit(h, symbols, noiseVar);
         const y = C.add(C.matmul(h, x), r.fork('noise').complexNormal([o.batch, k, o.symbolsPerChannel], noiseVar));
-        const sHat = receiver === 'ls-gain' ? lsGainUnchecked(y, symbols) : y;
+        const sHat = receiver === 'ls-gain' ? lsGainEqualize(y, symbols) : y;
         counts = o.constellation.countErrors(indices, o.constellation.hardDecision(sHat));
       });
     } finally {

@@ -19,14 +19,14 @@
  * - Quantisation is piecewise constant: `quantize` is differentiable with a zero gradient (it is
  *   built from comparisons, no index gather). For training, wrap it in `quantizeSte`
  *   (lib/train/estimators.ts) with lo = l_0, hi = l_{L−1}.
- * - Each public tensor entry checks its inputs with one data read; the `…Unchecked` variants skip
- *   all checks, for library callers that have validated already (e.g. `quantizedPrecode`).
+ * - Tensor functions accept any leading batch axes (`[..., M, T]`) and check shapes and options
+ *   only, never tensor values (no data read; see the policy in core/validate.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { erf, erfc, normCdfInv, normPdf } from '../core/special';
-import { assertFinite, checkComplex, checkFiniteNamed } from '../core/validate';
+import { checkComplex, checkFiniteNamed, checkMatrixBatch, checkPositiveInt } from '../core/validate';
 import { atLeast, safeDiv } from '../core/safe';
 
 /** A scalar quantiser R → {l_0 < … < l_{L−1}} (levels ascending, thresholds length L−1). */
@@ -261,7 +261,7 @@ export function lloydMax(bits: number, variance = 1, opts: LloydMaxOptions = {})
   const tol = opts.tol ?? 1e-13;
   const maxIter = opts.maxIter ?? 500;
   checkPositive(tol, 'lloydMax(opts.tol)');
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new Error(`lloydMax(opts.maxIter): must be an integer >= 1; got ${maxIter}`);
+  checkPositiveInt('lloydMax(opts)', 'maxIter', maxIter);
   const inits = opts.inits ?? ['companding'];
   if (inits.length === 0) throw new Error('lloydMax(opts.inits): needs at least one initial point');
   const sigma = Math.sqrt(variance);
@@ -336,19 +336,22 @@ export function distortionVariance(q: ScalarQuantizer, variance = 1): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tensor application
+// Tensor application (shape checks only, no data read: these run inside training steps)
 // ---------------------------------------------------------------------------------------------
 
 /** Cells are handled in chunks of this size to bound memory to a few × CHUNK × the input size. */
 const CHUNK = 16;
 
 /**
- * Q(x) without checks: y = Σ_i l_i·1{τ_i ≤ x < τ_{i+1}} with the cell indicators written as
- * differences of steps, 1{x ≥ τ_i} − 1{x ≥ τ_{i+1}} (τ_0 = −∞, τ_L = +∞). This equals
- * l_0 + Σ_i (l_i − l_{i−1})·1{x ≥ τ_i} but is exact in float32 (one indicator is 1, the others 0),
- * and, having no gather, it has a (zero) gradient.
+ * Elementwise Q(x) on a real tensor (any shape), cell i = [τ_i, τ_{i+1}) → level l_i, by comparisons
+ * only (no per-element JS loops, no gather): y = Σ_i l_i·1{τ_i ≤ x < τ_{i+1}} with the cell
+ * indicators written as differences of steps, 1{x ≥ τ_i} − 1{x ≥ τ_{i+1}} (τ_0 = −∞, τ_L = +∞).
+ * This equals l_0 + Σ_i (l_i − l_{i−1})·1{x ≥ τ_i} but is exact in float32 (one indicator is 1, the
+ * others 0), and, having no gather, it has a (zero) gradient (see `quantizeSte` for training).
+ * Comparisons run in float32: thresholds and levels are rounded to float32 first.
  */
-export function quantizeUnchecked(x: tf.Tensor, q: ScalarQuantizer): tf.Tensor {
+export function quantize(x: tf.Tensor, q: ScalarQuantizer): tf.Tensor {
+  checkQuantizer(q, 'quantize(q)');
   return tf.tidy(() => {
     const xe = tf.expandDims(x, -1);
     const edges = [-Infinity, ...q.thresholds, Infinity];
@@ -363,35 +366,19 @@ export function quantizeUnchecked(x: tf.Tensor, q: ScalarQuantizer): tf.Tensor {
   });
 }
 
-/**
- * Elementwise Q(x) on a real tensor (any shape), cell i = [τ_i, τ_{i+1}) → level l_i, by comparisons
- * only (no per-element JS loops, no gather). Zero gradient (see `quantizeSte` for training).
- * Comparisons run in float32: thresholds and levels are rounded to float32 first.
- */
-export function quantize(x: tf.Tensor, q: ScalarQuantizer): tf.Tensor {
-  checkQuantizer(q, 'quantize(q)');
-  assertFinite('quantize(x)', x);
-  return quantizeUnchecked(x, q);
-}
-
-/** `quantizeComplex` without checks. */
-export function quantizeComplexUnchecked(x: Complex, q: ScalarQuantizer): Complex {
-  return { re: quantizeUnchecked(x.re, q), im: quantizeUnchecked(x.im, q) };
-}
-
 /** GNN eq. (1): Q(Re x) + j Q(Im x), elementwise on a complex tensor of any shape. */
 export function quantizeComplex(x: Complex, q: ScalarQuantizer): Complex {
   checkQuantizer(q, 'quantizeComplex(q)');
   checkComplex('quantizeComplex(x)', x);
-  assertFinite('quantizeComplex(x)', x);
-  return quantizeComplexUnchecked(x, q);
+  return C.tidy(() => ({ re: quantize(x.re, q), im: quantize(x.im, q) }));
 }
 
-function checkBatchM(name: string, a: Complex): [number, number, number] {
-  checkComplex(name, a);
-  if (a.re.rank !== 3) throw new Error(`${name}: must be [batch, M, ·] complex; got [${a.re.shape}]`);
-  return a.re.shape as [number, number, number];
+/** Shape of a batch of per-antenna signals [..., M, ·] (rank ≥ 2). */
+function checkAntennaRows(name: string, a: Complex): number[] {
+  return checkMatrixBatch(name, a, '[..., M, ·]');
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Powers below this count as zero (antenna switched off). 1e-18 (not smaller) keeps the
@@ -399,32 +386,33 @@ function checkBatchM(name: string, a: Complex): [number, number, number] {
  */
 const TINY_POWER = 1e-18;
 
-/** ρ_m = ||w_m||² (row m of W), the per-antenna power E|x_m|² when s ~ CN(0, I). w: [batch, M, K] → [batch, M, 1]. */
+/** ρ_m = ||w_m||² (row m of W), the per-antenna power E|x_m|² when s ~ CN(0, I). w: [..., M, K] → [..., M, 1]. */
 export function antennaPowerFromPrecoder(w: Complex): tf.Tensor {
-  checkBatchM('antennaPowerFromPrecoder(w)', w);
-  return tf.tidy(() => C.frobNorm2(w, [-1], true));
+  checkAntennaRows('antennaPowerFromPrecoder(w)', w);
+  return C.frobNorm2(w, [-1], true);
 }
 
-/** Empirical per-antenna power (1/T) Σ_t |x_{m,t}|². x: [batch, M, T] → [batch, M, 1]. */
+/** Empirical per-antenna power (1/T) Σ_t |x_{m,t}|². x: [..., M, T] → [..., M, 1]. */
 export function antennaPowerEmpirical(x: Complex): tf.Tensor {
-  checkBatchM('antennaPowerEmpirical(x)', x);
+  checkAntennaRows('antennaPowerEmpirical(x)', x);
   return tf.tidy(() => tf.mean(C.abs2(x), -1, true));
+}
+
+/** g_m of `perAntennaGain` (no checks; for use inside a tidy). */
+function gainOf(rho: tf.Tensor, target: number): tf.Tensor {
+  // safeDiv keeps value and gradient finite where ρ_m < TINY_POWER; the where then outputs 0 there
+  const g = tf.sqrt(safeDiv(2 * target, rho, TINY_POWER));
+  return tf.where(atLeast(rho, TINY_POWER), g, tf.zerosLike(g));
 }
 
 /**
  * Per-antenna normalisation gain g_m = √(2·target / ρ_m) (0 where ρ_m < 1e-18): x̃_m = g_m x_m has
  * E|x̃_m|² = 2·target, i.e. variance `target` per real dimension. GNN §II-B3 uses target = 1/2
- * (x̃_m ~ CN(0, 1)), which gives g_m = 1/√ρ_m. rho: [batch, M, 1] → [batch, M, 1].
+ * (x̃_m ~ CN(0, 1)), which gives g_m = 1/√ρ_m. rho: [..., M, 1] → [..., M, 1].
  */
 export function perAntennaGain(rho: tf.Tensor, target = 0.5): tf.Tensor {
   checkPositive(target, 'perAntennaGain(target)');
-  return tf.tidy(() => perAntennaGainUnchecked(rho, target));
-}
-
-function perAntennaGainUnchecked(rho: tf.Tensor, target: number): tf.Tensor {
-  // safeDiv keeps value and gradient finite where ρ_m < TINY_POWER; the where then outputs 0 there
-  const g = tf.sqrt(safeDiv(2 * target, rho, TINY_POWER));
-  return tf.where(atLeast(rho, TINY_POWER), g, tf.zerosLike(g));
+  return tf.tidy(() => gainOf(rho, target));
 }
 
 export interface PerAntennaOptions {
@@ -435,34 +423,27 @@ export interface PerAntennaOptions {
   target?: number;
 }
 
-/**
- * Quantise with a given per-antenna power ρ: y_m = Q(g_m x_m)/g_m, g_m = √(2·target/ρ_m) (GNN
- * §II-B3: normalise, quantise Re and Im (eq. 1), denormalise). Antennas with ρ_m ≈ 0 output 0.
- * x: [batch, M, T] complex, rho: [batch, M, 1] → y: [batch, M, T].
- */
-export function quantizeWithPower(x: Complex, rho: tf.Tensor, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
-  const fn = 'quantizeWithPower';
-  const [b, m] = checkBatchM(`${fn}(x)`, x);
-  if (rho.rank !== 3 || rho.shape[0] !== b || rho.shape[1] !== m || rho.shape[2] !== 1) {
-    throw new Error(`${fn}(rho): must be [${b}, ${m}, 1]; got [${rho.shape}]`);
-  }
-  checkQuantizer(q, `${fn}(q)`);
-  checkTarget(opts, fn);
-  assertFinite(`${fn}(x, rho)`, x, rho);
-  return quantizeWithPowerUnchecked(x, rho, q, opts);
-}
-
 function checkTarget(opts: PerAntennaOptions, fn: string): void {
   if (opts.target !== undefined) checkFiniteNamed(`${fn}(opts.target)`, opts.target, 0, false);
 }
 
-/** `quantizeWithPower` without checks. */
-export function quantizeWithPowerUnchecked(x: Complex, rho: tf.Tensor, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
+/**
+ * Quantise with a given per-antenna power ρ: y_m = Q(g_m x_m)/g_m, g_m = √(2·target/ρ_m) (GNN
+ * §II-B3: normalise, quantise Re and Im (eq. 1), denormalise). Antennas with ρ_m ≈ 0 output 0.
+ * x: [..., M, T] complex, rho: [..., M, 1] → y: [..., M, T].
+ */
+export function quantizeWithPower(x: Complex, rho: tf.Tensor, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
+  const fn = 'quantizeWithPower';
+  const sx = checkAntennaRows(`${fn}(x)`, x);
+  const want = [...sx.slice(0, -1), 1];
+  if (!sameShape(rho.shape, want)) throw new Error(`${fn}(rho): must be [${want}]; got [${rho.shape}]`);
+  checkQuantizer(q, `${fn}(q)`);
+  checkTarget(opts, fn);
   const target = opts.target ?? q.designVariance ?? 0.5;
   return C.tidy(() => {
-    const g = perAntennaGainUnchecked(rho, target);
+    const g = gainOf(rho, target);
     const on = tf.cast(atLeast(rho, TINY_POWER), 'float32'); // = 1{g_m > 0}
-    const yTilde = quantizeComplexUnchecked(C.scale(x, g), q);
+    const yTilde = quantizeComplex(C.scale(x, g), q);
     // y = ỹ / g where the antenna is on, 0 elsewhere
     const inv = tf.div(on, tf.add(g, tf.sub(1, on)));
     return C.scale(yTilde, inv);
@@ -471,28 +452,26 @@ export function quantizeWithPowerUnchecked(x: Complex, rho: tf.Tensor, q: Scalar
 
 /**
  * GNN §II-B3 per-antenna normalised quantisation with ρ_m = ||w_m||² from the precoder (the
- * expected power for s ~ CN(0, I)). x: [batch, M, T], w: [batch, M, K] complex → y: [batch, M, T].
+ * expected power for s ~ CN(0, I)). x: [..., M, T], w: [..., M, K] complex → y: [..., M, T].
  */
 export function quantizePerAntenna(x: Complex, w: Complex, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
-  const [bx, mx] = checkBatchM('quantizePerAntenna(x)', x);
-  const [bw, mw] = checkBatchM('quantizePerAntenna(w)', w);
-  if (bx !== bw || mx !== mw) {
+  const sx = checkAntennaRows('quantizePerAntenna(x)', x);
+  const sw = checkAntennaRows('quantizePerAntenna(w)', w);
+  if (!sameShape(sx.slice(0, -1), sw.slice(0, -1))) {
     throw new Error(`quantizePerAntenna: x [${x.re.shape}] and w [${w.re.shape}] need the same batch and M`);
   }
   checkQuantizer(q, 'quantizePerAntenna(q)');
   checkTarget(opts, 'quantizePerAntenna');
-  assertFinite('quantizePerAntenna(x, w)', x, w);
-  return C.tidy(() => quantizeWithPowerUnchecked(x, antennaPowerFromPrecoder(w), q, opts));
+  return C.tidy(() => quantizeWithPower(x, antennaPowerFromPrecoder(w), q, opts));
 }
 
 /**
  * Per-antenna normalised quantisation with the empirical power over the T symbols,
- * ρ_m = (1/T) Σ_t |x_{m,t}|² (AGC-like, GNN footnote 1). x: [batch, M, T] → y: [batch, M, T].
+ * ρ_m = (1/T) Σ_t |x_{m,t}|² (AGC-like, GNN footnote 1). x: [..., M, T] → y: [..., M, T].
  */
 export function quantizePerAntennaEmpirical(x: Complex, q: ScalarQuantizer, opts: PerAntennaOptions = {}): Complex {
-  checkBatchM('quantizePerAntennaEmpirical(x)', x);
+  checkAntennaRows('quantizePerAntennaEmpirical(x)', x);
   checkQuantizer(q, 'quantizePerAntennaEmpirical(q)');
   checkTarget(opts, 'quantizePerAntennaEmpirical');
-  assertFinite('quantizePerAntennaEmpirical(x)', x);
-  return C.tidy(() => quantizeWithPowerUnchecked(x, antennaPowerEmpirical(x), q, opts));
+  return C.tidy(() => quantizeWithPower(x, antennaPowerEmpirical(x), q, opts));
 }

@@ -7,20 +7,22 @@
  *
  * Convention: the steering vectors are passed in as the rows of `a: [nAngles, M]` (build them with
  * the ULA channel helper). h_losᵀ(φ) of the GNN paper (a column of H_gnn, transposed) is a row of our
- * h: [batch, K, M], so a row of `a` is exactly a LoS user's channel row and P_lin = ||a(φ) G||².
+ * h: [..., K, M], so a row of `a` is exactly a LoS user's channel row and P_lin = ||a(φ) G||².
  */
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
-import { assertFinite, checkComplex } from '../core/validate';
-import { BussgangOptions, bussgangUnchecked, checkBussgangInputs, distortionCovariance } from './metrics';
+import { checkComplex, checkMatrixBatch } from '../core/validate';
+import { BussgangOptions, bussgang, distortionCovariance } from './metrics';
 
 export interface RadiationPattern {
-  /** P_lin(φ): [batch, nAngles] */
+  /** P_lin(φ): [..., nAngles] */
   lin: tf.Tensor;
-  /** P_dist(φ): [batch, nAngles] */
+  /** P_dist(φ): [..., nAngles] */
   dist: tf.Tensor;
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function checkSteering(a: Complex, m: number, fn: string): void {
   checkComplex(`${fn}(a)`, a);
@@ -29,57 +31,59 @@ function checkSteering(a: Complex, m: number, fn: string): void {
   }
 }
 
-/** a(φ) B a(φ)ᴴ for every row of a: Re Σ_m (a B)_{φ,m} conj(a_{φ,m}). a: [nA, M], b: [batch, M, M] → [batch, nA]. */
-function quadraticForm(a: Complex, b: Complex): tf.Tensor {
-  const a3 = C.expandDims(a, 0); // [1, nA, M]
-  const ab = C.matmul(a3, b); // [batch, nA, M]
-  return tf.relu(tf.sum(C.mulConj(ab, a3).re, -1)); // PSD form: clamp float rounding below 0
-}
-
-function patternUnchecked(g: Complex, cq: Complex, a: Complex): RadiationPattern {
+/**
+ * Patterns from the decomposition y = G s + q: g: [..., M, K], cq: [..., M, M] (C_q),
+ * a: [nAngles, M] → { lin, dist }: [..., nAngles]. P_lin = Σ_k |a(φ) g_k|², P_dist = a(φ) C_q a(φ)ᴴ.
+ * Shapes (re and im alike) are checked; values are not (no data read).
+ */
+export function radiationPattern(g: Complex, cq: Complex, a: Complex): RadiationPattern {
+  const fn = 'radiationPattern';
+  const sg = checkMatrixBatch(`${fn}(g)`, g, '[..., M, K]');
+  const lead = sg.slice(0, -2);
+  const m = sg[sg.length - 2];
+  const scq = checkComplex(`${fn}(cq)`, cq);
+  if (!sameShape(scq, [...lead, m, m])) {
+    throw new Error(`${fn}(cq): must be [${[...lead, m, m].join(', ')}] complex; got [${scq}]`);
+  }
+  checkSteering(a, m, fn);
   const [lin, dist] = tf.tidy(() => {
-    const ag = C.matmul(C.expandDims(a, 0), g); // [batch, nA, K]
-    return [tf.sum(C.abs2(ag), -1), quadraticForm(a, cq)];
+    const nA = a.re.shape[0];
+    // flatten the leading axes so a(φ) [1, nA, M] broadcasts against one batch axis
+    const g3 = C.reshape(g, [-1, m, sg[sg.length - 1]]);
+    const cq3 = C.reshape(cq, [-1, m, m]);
+    const a3 = C.expandDims(a, 0); // [1, nA, M]
+    const ag = C.matmul(a3, g3); // [B, nA, K]
+    const acq = C.matmul(a3, cq3); // [B, nA, M]
+    // a C_q aᴴ = Re Σ_m (a C_q)_{φ,m} conj(a_{φ,m}); a PSD form: clamp float rounding below 0
+    const d = tf.relu(tf.sum(C.mulConj(acq, a3).re, -1));
+    return [tf.reshape(tf.sum(C.abs2(ag), -1), [...lead, nA]), tf.reshape(d, [...lead, nA])];
   });
   return { lin, dist };
 }
 
 /**
- * Patterns from the decomposition y = G s + q: g: [batch, M, K], cq: [batch, M, M] (C_q),
- * a: [nAngles, M] → { lin, dist }: [batch, nAngles]. P_lin = Σ_k |a(φ) g_k|².
- * Shapes (re and im alike) and finiteness of g, cq and a are checked (one data read).
- */
-export function radiationPattern(g: Complex, cq: Complex, a: Complex): RadiationPattern {
-  const fn = 'radiationPattern';
-  checkComplex(`${fn}(g)`, g);
-  if (g.re.rank !== 3) throw new Error(`${fn}(g): must be [batch, M, K] complex; got [${g.re.shape}]`);
-  const [b, m] = g.re.shape;
-  checkComplex(`${fn}(cq)`, cq);
-  if (cq.re.rank !== 3 || cq.re.shape[0] !== b || cq.re.shape[1] !== m || cq.re.shape[2] !== m) {
-    throw new Error(`${fn}(cq): must be [${b}, ${m}, ${m}] complex; got [${cq.re.shape}]`);
-  }
-  checkSteering(a, m, fn);
-  assertFinite(`${fn}(g, cq, a)`, g, cq, a);
-  return patternUnchecked(g, cq, a);
-}
-
-/**
  * Patterns estimated from transmit signals: G and q by `bussgang` (GNN eq. (5)), C_q = (1/T) Q Qᴴ.
- * y: [batch, M, T], s: [batch, K, T], a: [nAngles, M] → { lin, dist }: [batch, nAngles].
+ * y: [..., M, T], s: [..., K, T], a: [nAngles, M] → { lin, dist }: [..., nAngles].
  */
 export function radiationFromSignals(y: Complex, s: Complex, a: Complex, opts: BussgangOptions = {}): RadiationPattern {
   const fn = 'radiationFromSignals';
-  checkComplex(`${fn}(y)`, y);
-  if (y.re.rank !== 3) throw new Error(`${fn}(y): must be [batch, M, T] complex; got [${y.re.shape}]`);
-  checkSteering(a, y.re.shape[1] as number, fn);
-  checkBussgangInputs(y, s, fn, opts);
-  assertFinite(`${fn}(y, s, a)`, y, s, a);
-  const { g, q } = bussgangUnchecked(y, s, opts);
-  const cq = distortionCovariance(q);
+  const sy = checkMatrixBatch(`${fn}(y)`, y, '[..., M, T]');
+  checkSteering(a, sy[sy.length - 2], fn);
+  const ss = checkMatrixBatch(`${fn}(s)`, s, '[..., K, T]');
+  const lead = sy.slice(0, -2), t = sy[sy.length - 1];
+  if (!sameShape(ss, [...lead, ss[ss.length - 2], t])) {
+    throw new Error(`${fn}(s): must be [${[...lead, 'K', t].join(', ')}] to match y [${sy}]; got [${ss}]`);
+  }
+  const { g, q } = bussgang(y, s, opts);
   try {
-    return patternUnchecked(g, cq, a);
+    const cq = distortionCovariance(q);
+    try {
+      return radiationPattern(g, cq, a);
+    } finally {
+      C.dispose(cq);
+    }
   } finally {
-    C.dispose(g, q, cq);
+    C.dispose(g, q);
   }
 }
 

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { yieldToEventLoop } from '../core/io';
 import { InterruptedError, InterruptScope } from '../core/interrupt';
+import { checkOptionalPositiveInt, checkPositiveInt } from '../core/validate';
 import { Progress, silentProgress, Ticker } from './progress';
 
 export interface TrainConfig<B> {
@@ -53,10 +54,6 @@ export interface TrainHistory {
   seconds: number;
 }
 
-function checkPositiveInt(v: number, name: string): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer; got ${v}`);
-}
-
 /** Disposes every tensor reachable in a batch object (arrays, plain objects, Complex pairs). */
 export function disposeBatch(b: unknown): void {
   if (b instanceof tf.Tensor) b.dispose();
@@ -83,15 +80,15 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf
  * step n/N"): the variables keep the values of the last step, nothing is restored.
  */
 export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
-  checkPositiveInt(cfg.epochs, 'epochs');
-  checkPositiveInt(cfg.stepsPerEpoch, 'stepsPerEpoch');
+  checkPositiveInt('train', 'epochs', cfg.epochs);
+  checkPositiveInt('train', 'stepsPerEpoch', cfg.stepsPerEpoch);
   if (cfg.variables.length === 0) throw new Error('variables: nothing to train (empty list)');
   const lr0 = typeof cfg.learningRate === 'number' ? cfg.learningRate : cfg.learningRate(0);
   if (!(lr0 > 0) || !Number.isFinite(lr0)) throw new Error(`learningRate must be a finite number > 0; got ${lr0}`);
   if (cfg.clipNorm !== undefined && !(cfg.clipNorm > 0)) throw new Error(`clipNorm must be > 0; got ${cfg.clipNorm}`);
   const validateEvery = cfg.validateEvery ?? 1;
-  checkPositiveInt(validateEvery, 'validateEvery');
-  if (cfg.patience !== undefined) checkPositiveInt(cfg.patience, 'patience');
+  checkPositiveInt('train', 'validateEvery', validateEvery);
+  checkOptionalPositiveInt('train', 'patience', cfg.patience);
 
   const optimizer = tf.train.adam(lr0, cfg.adam?.beta1, cfg.adam?.beta2, cfg.adam?.epsilon);
   // tfjs keeps the rate in a protected field; a schedule updates it before each step

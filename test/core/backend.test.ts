@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, backendInfo, describeBackend, isAvailable, fillWasmKernelGaps } from '../../lib/core/backend';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  initBackend, backendInfo, chooseBackend, describeBackend, isAvailable, fillWasmKernelGaps, restoreBackend, BackendName,
+} from '../../lib/core/backend';
 import { Rng } from '../../lib/core/random';
 
 /** Train a tiny conv net (needs Conv2DBackpropFilter) and an embedding model (gather → UnsortedSegmentSum). */
@@ -54,14 +58,49 @@ test('override picks the named backend and reports it; a bad name is rejected', 
   if (saved === undefined) delete process.env.PRECODING_BACKEND; else process.env.PRECODING_BACKEND = saved;
 });
 
-test('automatic choice is the fastest installed backend', async () => {
+test('the selection rule, case by case: installed packages and override → backend', () => {
+  // [installed, override, expected]: every expectation written out, not derived from the rule
+  const cases: [BackendName[], BackendName | undefined, BackendName][] = [
+    [['node', 'wasm', 'cpu'], undefined, 'node'],
+    [['wasm', 'cpu'], undefined, 'wasm'],
+    [['node', 'cpu'], undefined, 'node'],
+    [['cpu'], undefined, 'cpu'],
+    [['node', 'wasm', 'cpu'], 'cpu', 'cpu'],
+    [['node', 'wasm', 'cpu'], 'wasm', 'wasm'],
+    [['wasm', 'cpu'], 'cpu', 'cpu'],
+  ];
+  for (const [installed, forced, expected] of cases) {
+    assert.equal(chooseBackend(forced, (b) => installed.includes(b)), expected, `installed ${installed}, override ${forced}`);
+  }
+  assert.throws(() => chooseBackend('node', (b) => b !== 'node'), /PRECODING_BACKEND=node was requested but its package is not installed \(@tensorflow\/tfjs-node\); available: wasm, cpu/);
+  assert.throws(() => chooseBackend('wasm', (b) => b === 'cpu'), /PRECODING_BACKEND=wasm .* \(@tensorflow\/tfjs-backend-wasm\); available: cpu/);
+});
+
+test('automatic choice on this machine: node where tfjs-node is installed, else wasm', async () => {
+  // which optional package is on disk here (read from node_modules, not from the library)
+  const onDisk = fs.existsSync(path.resolve(__dirname, '..', '..', 'node_modules', '@tensorflow', 'tfjs-node', 'package.json'));
+  const expected: BackendName = onDisk ? 'node' : 'wasm';
   const saved = process.env.PRECODING_BACKEND;
   delete process.env.PRECODING_BACKEND;
-  const info = await initBackend();
-  const expected = isAvailable('node') ? 'node' : isAvailable('wasm') ? 'wasm' : 'cpu';
-  assert.equal(info.name, expected);
-  assert.equal(info.chosenBy, 'automatic');
-  if (saved !== undefined) process.env.PRECODING_BACKEND = saved;
+  try {
+    const info = await initBackend();
+    assert.equal(info.name, expected);
+    assert.equal(info.chosenBy, 'automatic');
+    assert.equal(isAvailable('cpu'), true);
+    assert.equal(isAvailable('wasm'), true, '@tensorflow/tfjs-backend-wasm is a dependency');
+  } finally {
+    if (saved !== undefined) process.env.PRECODING_BACKEND = saved;
+  }
+});
+
+test('restoreBackend brings back a backend exactly as reported before a switch', async () => {
+  const before = await initBackend('wasm');
+  await initBackend('cpu');
+  assert.equal(backendInfo().name, 'cpu');
+  const after = await restoreBackend(before);
+  assert.deepEqual(after, before);
+  assert.equal(tf.getBackend(), 'wasm');
+  await assert.rejects(restoreBackend({ ...before, name: 'gpu' as BackendName }), /restoreBackend\(info\): info.name must be an installed backend/);
 });
 
 test('wasm trains a conv net and a gather model to the same losses as cpu', async () => {

@@ -1,9 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
 import { Rng } from '../../lib/core/random';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 /** Reference complex matmul in float64 on flat row-major arrays. */
 function refMatmul(a: C.ComplexArrays, b: C.ComplexArrays): { re: number[]; im: number[] } {
@@ -22,8 +21,7 @@ function refMatmul(a: C.ComplexArrays, b: C.ComplexArrays): { re: number[]; im: 
   return { re, im };
 }
 
-test('matmul matches a float64 reference, with and without adjoints', async () => {
-  await setup();
+backendTest('matmul matches a float64 reference, with and without adjoints', async () => {
   const rng = new Rng(1);
   const a = rng.complexNormal([3, 5]);
   const b = rng.complexNormal([5, 4]);
@@ -44,8 +42,7 @@ test('matmul matches a float64 reference, with and without adjoints', async () =
   assertClose(pab.im, ref.im, 1e-5, 'adjA adjB im');
 });
 
-test('matmul broadcasts a shared channel over a batch of symbol blocks', async () => {
-  await setup();
+backendTest('matmul broadcasts a shared channel over a batch of symbol blocks', async () => {
   const rng = new Rng(2);
   const h = rng.complexNormal([4, 8]);
   const x = rng.complexNormal([6, 8, 3]);
@@ -55,8 +52,7 @@ test('matmul broadcasts a shared channel over a batch of symbol blocks', async (
   assertClose(arr(C.slice(y, [2, 0, 0], [1, 4, 3]).re), arr(y2.re), 1e-5);
 });
 
-test('real embedding (eq. 8 of NNO-C2PO) commutes with complex matmul and adjoint, and inverts', async () => {
-  await setup();
+backendTest('real embedding (eq. 8 of NNO-C2PO) commutes with complex matmul and adjoint, and inverts', async () => {
   const rng = new Rng(3);
   const a = rng.complexNormal([2, 3, 5]);
   const b = rng.complexNormal([2, 5, 4]);
@@ -75,8 +71,7 @@ test('real embedding (eq. 8 of NNO-C2PO) commutes with complex matmul and adjoin
   assertClose(arr(xv.im), arr(x.im), 0);
 });
 
-test('elementwise ops, norms and traces agree with their definitions', async () => {
-  await setup();
+backendTest('elementwise ops, norms and traces agree with their definitions', async () => {
   const a = C.complexFromArrays([1, 2], [3, -4], [2]);
   const b = C.complexFromArrays([0.5, -1], [2, 1], [2]);
   const p = C.toArrays(C.mul(a, b));
@@ -94,8 +89,7 @@ test('elementwise ops, norms and traces agree with their definitions', async () 
   assertClose(arr(C.diagPart(m).im), [1, -1], 1e-6);
 });
 
-test('bad shapes are rejected with the parameter named', async () => {
-  await setup();
+backendTest('bad shapes are rejected with the parameter named', async () => {
   const a = C.complex(tf.zeros([2, 3]));
   const b = C.complex(tf.zeros([2, 3]));
   assert.throws(() => C.matmul(a, b), /matmul: inner dimensions differ/);
@@ -103,8 +97,7 @@ test('bad shapes are rejected with the parameter named', async () => {
   assert.throws(() => C.fromRealEmbedMatrix(tf.zeros([3, 4])), /must be even/);
 });
 
-test('gradients flow through complex matmul and |.|²', async () => {
-  await setup();
+backendTest('gradients flow through complex matmul and |.|²', async () => {
   const rng = new Rng(4);
   const h = rng.complexNormal([3, 4]);
   const wr = rng.normal([4, 3]);
@@ -114,4 +107,30 @@ test('gradients flow through complex matmul and |.|²', async () => {
   const hhw = C.matmul(h, C.matmul(h, { re: wr, im: wi }), true);
   assertClose(arr(g[0]), arr(tf.mul(hhw.re, 2)), 1e-4, 'dRe');
   assertClose(arr(g[1]), arr(tf.mul(hhw.im, 2)), 1e-4, 'dIm');
+});
+
+backendTest('matmul broadcasts batch axes numpy-style ([2, 1, m, k] · [3, k, n] → [2, 3, m, n]) and rejects what does not broadcast', () => {
+  const rng = new Rng(5);
+  const a = rng.complexNormal([2, 1, 3, 4]);
+  const b = rng.complexNormal([3, 4, 5]);
+  const p = C.matmul(a, b);
+  assert.deepEqual(p.re.shape, [2, 3, 3, 5]);
+  for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) {
+    const ref = refMatmul(C.toArrays(C.slice(a, [i, 0, 0, 0], [1, 1, 3, 4])), C.toArrays(C.slice(b, [j, 0, 0], [1, 4, 5])));
+    const got = C.toArrays(C.slice(p, [i, j, 0, 0], [1, 1, 3, 5]));
+    assertClose(got.re, ref.re, 1e-5, `re [${i}, ${j}]`);
+    assertClose(got.im, ref.im, 1e-5, `im [${i}, ${j}]`);
+  }
+  assert.throws(() => C.matmul(rng.complexNormal([2, 3, 4]), rng.complexNormal([3, 4, 5])), /matmul: batch axes do not broadcast/);
+  // flattenBatch / batchShape: [..., m, n] ↔ [B, m, n]
+  assert.deepEqual(C.flattenBatch(p).re.shape, [6, 3, 5]);
+  assert.deepEqual(C.batchShape(p), [2, 3]);
+  assert.deepEqual(C.batchShape(C.eye(2)), []);
+});
+
+backendTest('results are new tensors: disposing a result never frees an argument', () => {
+  const a = new Rng(6).complexNormal([2, 3]);
+  for (const r of [C.conj(a), C.reshape(a, [2, 3]), C.expandDims(a, 0), C.scale(a, 1)]) C.dispose(r);
+  assert.ok(!a.re.isDisposed && !a.im.isDisposed);
+  assert.equal(arr(a.re).length, 6);
 });

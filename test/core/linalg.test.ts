@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
 import { eighHermitian, hermitianInverse, hermitianSolve, inverseSpd } from '../../lib/core/linalg';
 import { Rng } from '../../lib/core/random';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 /** A batch of well-conditioned Hermitian PD matrices G Gᴴ + n I. */
 function hpd(rng: Rng, batch: number, n: number): C.Complex {
@@ -12,16 +12,14 @@ function hpd(rng: Rng, batch: number, n: number): C.Complex {
   return C.add(C.matmul(g, g, false, true), C.scale(C.eye(n), n));
 }
 
-test('hermitianInverse: A·A⁻¹ = I for a batch of Hermitian PD matrices', async () => {
-  await setup();
+backendTest('hermitianInverse: A·A⁻¹ = I for a batch of Hermitian PD matrices', async () => {
   const a = hpd(new Rng(5), 7, 4);
   const prod = C.matmul(a, hermitianInverse(a));
   assertClose(arr(prod.re), arr(tf.broadcastTo(tf.eye(4), [7, 4, 4])), 2e-5, 'Re(A A⁻¹)');
   assertClose(arr(prod.im), new Float32Array(7 * 16), 2e-5, 'Im(A A⁻¹)');
 });
 
-test('hermitianSolve solves A X = B', async () => {
-  await setup();
+backendTest('hermitianSolve solves A X = B', async () => {
   const rng = new Rng(6);
   const a = hpd(rng, 3, 5);
   const x = rng.complexNormal([3, 5, 2]);
@@ -33,8 +31,7 @@ test('hermitianSolve solves A X = B', async () => {
   assert.throws(() => hermitianInverse(rng.complexNormal([3, 4, 2])), /square matrices/);
 });
 
-test('inverseSpd gradient matches central finite differences', async () => {
-  await setup();
+backendTest('inverseSpd gradient matches central finite differences', async () => {
   const rng = new Rng(7);
   const g = rng.normal([3, 3]);
   const a = tf.add(tf.matMul(g, g, false, true), tf.mul(tf.eye(3), 3));
@@ -51,8 +48,7 @@ test('inverseSpd gradient matches central finite differences', async () => {
   }
 });
 
-test('inverse of a singular matrix is finite (no NaN on ill-conditioned channels)', async () => {
-  await setup();
+backendTest('inverse of a singular matrix is finite (no NaN on ill-conditioned channels)', async () => {
   const a = tf.tensor([[1, 1], [1, 1]], [2, 2]);
   const inv = arr(inverseSpd(a));
   assert.ok(inv.every(Number.isFinite), `got ${inv}`);

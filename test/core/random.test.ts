@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../lib/core/random';
-import { setup, arr } from '../helpers';
+import { backendTest, arr } from '../helpers';
 
-test('same seed gives the same numbers; forks are independent and reproducible', async () => {
-  await setup();
+backendTest('same seed gives the same numbers; forks are independent and reproducible', async () => {
   assert.deepEqual(arr(new Rng(42).normal([100])), arr(new Rng(42).normal([100])));
   assert.notDeepEqual(arr(new Rng(42).normal([10])), arr(new Rng(43).normal([10])));
   const base = new Rng('exp');
@@ -14,8 +13,7 @@ test('same seed gives the same numbers; forks are independent and reproducible',
   assert.notDeepEqual(base.fork('test').normalArray(5), a1);
 });
 
-test('CN(0, σ²) has E|z|² = σ² with σ²/2 per component, independent parts', async () => {
-  await setup();
+backendTest('CN(0, σ²) has E|z|² = σ² with σ²/2 per component, independent parts', async () => {
   const n = 200000, v = 2.5;
   const z = new Rng(9).complexNormal([n], v);
   const re = arr(z.re), im = arr(z.im);

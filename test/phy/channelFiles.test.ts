@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,7 +5,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { loadChannels, saveChannelsJson } from '../../lib/phy/channels';
 import { complexFromArrays, dispose } from '../../lib/core/complex';
-import { setup, arr, assertClose } from '../helpers';
+import { backendTest, arr, assertClose } from '../helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'channel-files-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -137,8 +136,7 @@ function assertReference(h: { re: import('@tensorflow/tfjs').Tensor; im: import(
 
 // ---------------------------------------------------------------------------------------------
 
-test('npy: complex64/complex128, C and Fortran order, float with a trailing re/im axis, any layout', async () => {
-  await setup();
+backendTest('npy: complex64/complex128, C and Fortran order, float with a trailing re/im axis, any layout', async () => {
   const cases: [string, string, 'complex' | 'trailing', boolean, string][] = [
     ['<c8', 'NKM', 'complex', false, 'c8 NKM C-order'],
     ['<c16', 'KMN', 'complex', false, 'c16 KMN C-order'],
@@ -159,8 +157,7 @@ test('npy: complex64/complex128, C and Fortran order, float with a trailing re/i
   }
 });
 
-test('mat: complex (plain and compressed), split Hr/Hi, dropped trailing singleton, row/column vectors, 3-D indexing', async () => {
-  await setup();
+backendTest('mat: complex (plain and compressed), split Hr/Hi, dropped trailing singleton, row/column vectors, 3-D indexing', async () => {
   writeMat(file('h.mat'), [{ name: 'X', dims: [1, 1], re: [7] }, { ...matVar('H', 'KMN'), smallName: true }]);
   const a = loadChannels(file('h.mat')); // defaults: variable H, layout KMN (QuaDRiGa-style K×M×N)
   assertReference(a.h, 'mat complex KMN');
@@ -201,8 +198,7 @@ test('mat: complex (plain and compressed), split Hr/Hi, dropped trailing singlet
   dispose(a.h, b.h, c.h, d.h, v.h);
 });
 
-test('json: saveChannelsJson round trip (atomic), nested {re, im}, bare [re, im] pairs', async () => {
-  await setup();
+backendTest('json: saveChannelsJson round trip (atomic), nested {re, im}, bare [re, im] pairs', async () => {
   const e = expected();
   const h = complexFromArrays(e.re, e.im, [N, K, M]);
   saveChannelsJson(file('h.json'), h);
@@ -235,8 +231,7 @@ test('json: saveChannelsJson round trip (atomic), nested {re, im}, bare [re, im]
   dispose(h, a.h, b.h, c.h, d.h, bad);
 });
 
-test('file errors name the path, the variable, the dims, the bad index or the dtype', async () => {
-  await setup();
+backendTest('file errors name the path, the variable, the dims, the bad index or the dtype', async () => {
   const missing = file('missing.npy');
   assert.throws(() => loadChannels(missing), (e: Error) => e.message.includes(missing) && /cannot read the file: ENOENT/.test(e.message));
   writeMat(file('vars.mat'), [{ name: 'G', dims: [2, 2], re: [1, 2, 3, 4], im: [0, 0, 0, 0] }, { name: 'X', dims: [1, 1], re: [1] }]);

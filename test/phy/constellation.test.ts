@@ -8,7 +8,7 @@ import {
 import { Rng } from '../../lib/core/random';
 import { qfunc } from '../../lib/core/special';
 import { awgnQamRun, simulateErrorRate } from '../../lib/phy/errorRate';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 function popcount(x: number): number {
   let c = 0;
@@ -79,8 +79,7 @@ function pskSerExact(order: number, esN0Db: number): number {
   return (acc * h) / 3 / Math.PI;
 }
 
-test('QAM labels are the 3GPP TS 38.211 §5.1.4 ones (interleaved: I on b0, b2, …; Q on b1, b3, …)', async () => {
-  await setup();
+backendTest('QAM labels are the 3GPP TS 38.211 §5.1.4 ones (interleaved: I on b0, b2, …; Q on b1, b3, …)', async () => {
   const bit = (i: number, k: number, j: number) => (i >> (k - 1 - j)) & 1; // b_j, MSB first
   const sgn = (b: number) => 1 - 2 * b;
   // 38.211 §5.1.3 (QPSK), §5.1.4 (16-QAM), §5.1.5 (64-QAM), §5.1.6 (256-QAM)
@@ -114,8 +113,7 @@ test('QAM labels are the 3GPP TS 38.211 §5.1.4 ones (interleaved: I on b0, b2, 
   }
 });
 
-test('square M-QAM: unit energy, Gray nearest neighbours, I on the even-indexed bits, Q on the odd, odd-integer grid', async () => {
-  await setup();
+backendTest('square M-QAM: unit energy, Gray nearest neighbours, I on the even-indexed bits, Q on the odd, odd-integer grid', async () => {
   for (const m of [4, 16, 64, 256]) {
     const c = qam(m);
     const l = Math.sqrt(m);
@@ -130,7 +128,7 @@ test('square M-QAM: unit energy, Gray nearest neighbours, I on the even-indexed 
       assert.equal(c.points.im[i], c.points.im[i & parityMask(k, 0)], `${c.name} im of ${i}`);
     }
     // unnormalised: levels are the odd integers ±1 … ±(L−1), E|s|² = 2(M − 1)/3, d_min = 2
-    const u = qam(m, { normalize: false });
+    const u = qam(m, { normalise: false });
     assert.ok(Math.abs(u.averageEnergy - (2 * (m - 1)) / 3) < 1e-9);
     const levels = new Set(Array.from(u.points.re));
     assert.equal(levels.size, l);
@@ -140,7 +138,7 @@ test('square M-QAM: unit energy, Gray nearest neighbours, I on the even-indexed 
   }
   // 256-QAM Gray check per axis (the full check is O(M²) per point): labels with all Q bits 0
   // (resp. all I bits 0) sit at the 16 I (resp. Q) levels; adjacent levels differ in one bit
-  const c256 = qam(256, { normalize: false });
+  const c256 = qam(256, { normalise: false });
   for (const [parity, coord] of [[1, c256.points.re], [0, c256.points.im]] as const) {
     const byLevel = new Map<number, number>();
     for (let i = 0; i < 256; i++) if ((i & parityMask(8, parity)) === i) byLevel.set(coord[i], i);
@@ -156,8 +154,7 @@ test('square M-QAM: unit energy, Gray nearest neighbours, I on the even-indexed 
   }
 });
 
-test('M-PSK: unit circle, Gray neighbours; BPSK = ±1; 4-PSK at π/4 is QPSK with the two bits swapped', async () => {
-  await setup();
+backendTest('M-PSK: unit circle, Gray neighbours; BPSK = ±1; 4-PSK at π/4 is QPSK with the two bits swapped', async () => {
   for (const m of [2, 4, 8, 16, 32]) {
     const c = psk(m, { phaseOffset: 0.3 });
     for (let i = 0; i < m; i++) assert.ok(Math.abs(Math.hypot(c.points.re[i], c.points.im[i]) - 1) < 1e-15);
@@ -179,10 +176,9 @@ test('M-PSK: unit circle, Gray neighbours; BPSK = ±1; 4-PSK at π/4 is QPSK wit
   }
 });
 
-test('map gathers the point table for any index shape; hardDecision(map(i)) = i, also under bounded noise', async () => {
-  await setup();
+backendTest('map gathers the point table for any index shape; hardDecision(map(i)) = i, also under bounded noise', async () => {
   const rng = new Rng(11);
-  for (const c of [qpsk(), qam(16), qam(64), qam(256), psk(8), psk(16, { phaseOffset: 0.1 }), qam(16, { normalize: false })]) {
+  for (const c of [qpsk(), qam(16), qam(64), qam(256), psk(8), psk(16, { phaseOffset: 0.1 }), qam(16, { normalise: false })]) {
     const all = tf.range(0, c.order, 1, 'int32');
     const s = c.map(all);
     assertClose(arr(s.re), c.points.re, 1e-7, `${c.name} re`);
@@ -203,8 +199,7 @@ test('map gathers the point table for any index shape; hardDecision(map(i)) = i,
   }
 });
 
-test('hardDecision (per-axis for QAM) agrees with a float64 brute-force nearest neighbour at low SNR', async () => {
-  await setup();
+backendTest('hardDecision (per-axis for QAM) agrees with a float64 brute-force nearest neighbour at low SNR', async () => {
   const rng = new Rng(12);
   const n = 4000;
   for (const c of [qam(16), qam(64), qam(256), psk(8)]) {
@@ -232,8 +227,7 @@ test('hardDecision (per-axis for QAM) agrees with a float64 brute-force nearest 
   }
 });
 
-test('bits are the binary labels (MSB first), fromBits inverts them, countErrors counts Hamming distances', async () => {
-  await setup();
+backendTest('bits are the binary labels (MSB first), fromBits inverts them, countErrors counts Hamming distances', async () => {
   const c = qam(64);
   const idx = tf.tensor([[0, 5], [63, 42]], [2, 2], 'int32');
   const b = c.bits(idx);
@@ -261,8 +255,7 @@ test('bits are the binary labels (MSB first), fromBits inverts them, countErrors
   }
 });
 
-test('map, hardDecision and nearestNeighbor leak no tensors', async () => {
-  await setup();
+backendTest('map, hardDecision and nearestNeighbor leak no tensors', async () => {
   const c = qam(16);
   const idx = tf.tensor([1, 2, 3], [3], 'int32');
   const before = tf.memory().numTensors;
@@ -274,8 +267,7 @@ test('map, hardDecision and nearestNeighbor leak no tensors', async () => {
   tf.dispose([s.re, s.im, h, nn, bits, idx]);
 });
 
-test('parser: names and specs give the same constellations as the factories', async () => {
-  await setup();
+backendTest('parser: names and specs give the same constellations as the factories', async () => {
   const same = (a: Constellation, b: Constellation) => {
     assert.deepEqual(Array.from(a.points.re), Array.from(b.points.re));
     assert.deepEqual(Array.from(a.points.im), Array.from(b.points.im));
@@ -287,8 +279,8 @@ test('parser: names and specs give the same constellations as the factories', as
   same(constellation('bpsk'), psk(2));
   same(constellation('8psk'), psk(8));
   same(constellation({ kind: 'psk', order: 8, phaseOffset: Math.PI / 8 }), psk(8, { phaseOffset: Math.PI / 8 }));
-  same(constellation({ kind: 'qam', order: 64, normalize: false }), qam(64, { normalize: false }));
-  same(constellation('256qam', { normalize: false }), qam(256, { normalize: false }));
+  same(constellation({ kind: 'qam', order: 64, normalise: false }), qam(64, { normalise: false }));
+  same(constellation('256qam', { normalise: false }), qam(256, { normalise: false }));
 });
 
 test('closed forms: QPSK = 4-QAM = 4-PSK, BPSK, limits, and the approximation flags', () => {
@@ -318,8 +310,7 @@ test('closed forms: QPSK = 4-QAM = 4-PSK, BPSK, limits, and the approximation fl
   assert.deepEqual([awgnErrorRate(qpsk(), 10).berExact, awgnErrorRate(psk(8), 10).serExact], [true, false]);
 });
 
-test('Monte Carlo over AWGN: 64-QAM SER matches the exact closed form, 8-PSK SER the exact integral', async () => {
-  await setup();
+backendTest('Monte Carlo over AWGN: 64-QAM SER matches the exact closed form, 8-PSK SER the exact integral', async () => {
   const q64 = await simulateErrorRate({ snrDb: [16, 20], run: awgnQamRun(qam(64), new Rng('64qam'), 20000), maxBatches: 4 });
   for (const r of q64) {
     assertBinomial(r.symbolErrors, r.symbols, qamSerAwgn(64, r.snrDb), `64-QAM SER at ${r.snrDb} dB`);
@@ -332,8 +323,7 @@ test('Monte Carlo over AWGN: 64-QAM SER matches the exact closed form, 8-PSK SER
   }
 });
 
-test('bad inputs are rejected with the parameter and the allowed values named', async () => {
-  await setup();
+backendTest('bad inputs are rejected with the parameter and the allowed values named', async () => {
   assert.throws(() => constellation('17qam'), /constellation\(name\): unknown modulation "17qam"; allowed: bpsk, qpsk, 4qam, 16qam/);
   assert.throws(() => constellation('ofdm'), /unknown modulation "ofdm"/);
   assert.throws(() => qam(8), /qam\(order\): order M must be one of 4, 16, 64, 256 \(square QAM\); got 8/);

@@ -7,7 +7,7 @@ import {
 import { qam, qpsk, qpskBerAwgn, qpskSerAwgn, qamSerAwgn } from '../../lib/phy/constellation';
 import { Rng } from '../../lib/core/random';
 import { normCdfInv } from '../../lib/core/special';
-import { setup } from '../helpers';
+import { backendTest } from '../helpers';
 
 /** |p̂ − p| within 4 binomial standard deviations of n independent trials. */
 function assertBinomial(errors: number, n: number, p: number, what: string): void {
@@ -16,8 +16,7 @@ function assertBinomial(errors: number, n: number, p: number, what: string): voi
   assert.ok(Math.abs(phat - p) <= 4 * sigma, `${what}: ${phat.toExponential(4)} vs ${p.toExponential(4)} (4σ = ${(4 * sigma).toExponential(2)})`);
 }
 
-test('uncoded QPSK over AWGN: simulated BER and SER match Q(√(Es/N0)) and 2p − p²', async () => {
-  await setup();
+backendTest('uncoded QPSK over AWGN: simulated BER and SER match Q(√(Es/N0)) and 2p − p²', async () => {
   // Es = 1 per symbol, Eb = Es/2 ⇒ BER = Q(√(2Eb/N0)) = Q(√(Es/N0)); I and Q bits see independent
   // noise, so bit errors are independent trials and the binomial bound is exact.
   const rows = await simulateErrorRate({ snrDb: [0, 4, 7], run: awgnQamRun(qpsk(), new Rng('qpsk'), 20000), maxBatches: 4 });
@@ -31,8 +30,7 @@ test('uncoded QPSK over AWGN: simulated BER and SER match Q(√(Es/N0)) and 2p �
   }
 });
 
-test('uncoded 16-QAM over AWGN: simulated SER matches the exact closed form; Gray bits per symbol error in [1, 4]', async () => {
-  await setup();
+backendTest('uncoded 16-QAM over AWGN: simulated SER matches the exact closed form; Gray bits per symbol error in [1, 4]', async () => {
   const c = qam(16);
   const rows = await simulateErrorRate({ snrDb: [8, 12, 15], run: awgnQamRun(c, new Rng('16qam'), 20000), maxBatches: 4 });
   for (const r of rows) {
@@ -44,8 +42,7 @@ test('uncoded 16-QAM over AWGN: simulated SER matches the exact closed form; Gra
   assert.ok(high.bitErrors / high.symbolErrors < 1.1, `bits per symbol error ${high.bitErrors / high.symbolErrors}`);
 });
 
-test('early stop: a point stops once the target is reached, after minBatches; either target stops it', async () => {
-  await setup();
+backendTest('early stop: a point stops once the target is reached, after minBatches; either target stops it', async () => {
   // deterministic synthetic run: 10 bit errors and 3 symbol errors per batch
   const run = (): ErrorCounts => ({ bitErrors: 10, bits: 1000, symbolErrors: 3, symbols: 500 });
   let [r] = await simulateErrorRate({ snrDb: [0], run, maxBatches: 100, targetBitErrors: 35 });
@@ -68,8 +65,7 @@ test('early stop: a point stops once the target is reached, after minBatches; ei
   }
 });
 
-test('stopWhenNoErrors ends the sweep at the first error-free point; progress reports every batch', async () => {
-  await setup();
+backendTest('stopWhenNoErrors ends the sweep at the first error-free point; progress reports every batch', async () => {
   const calls: string[] = [];
   const run = (snrDb: number, batchIndex: number): ErrorCounts => {
     calls.push(`${snrDb}/${batchIndex}`);
@@ -140,8 +136,7 @@ test('the 95% CI of a synthetic Bernoulli run contains the true rate (and covers
   assert.ok(covered / reps > 0.9 && covered / reps < 0.995, `coverage ${covered / reps}`);
 });
 
-test('reproducible: same seed → same table; each (SNR, batch) has its own stream', async () => {
-  await setup();
+backendTest('reproducible: same seed → same table; each (SNR, batch) has its own stream', async () => {
   const c = qam(16);
   const opts = { snrDb: [6, 10], maxBatches: 3, targetSymbolErrors: 400 };
   const a = await simulateErrorRate({ ...opts, run: awgnQamRun(c, new Rng(99), 3000) });
@@ -157,21 +152,20 @@ test('reproducible: same seed → same table; each (SNR, batch) has its own stre
   assert.equal(tf.memory().numTensors, before, 'awgnQamRun leaks no tensors');
 });
 
-test('bad inputs are rejected with the parameter named', async () => {
-  await setup();
+backendTest('bad inputs are rejected with the parameter named', async () => {
   const run = (): ErrorCounts => ({ bitErrors: 0, bits: 10, symbolErrors: 0, symbols: 5 });
   await assert.rejects(simulateErrorRate({ snrDb: [], run, maxBatches: 1 }), /simulateErrorRate\(snrDb\): needs a non-empty array/);
   await assert.rejects(simulateErrorRate({ snrDb: [0, NaN], run, maxBatches: 1 }), /simulateErrorRate\(snrDb\): entries must be finite numbers \(dB\); got NaN at index 1/);
   await assert.rejects(simulateErrorRate({ snrDb: [Infinity], run, maxBatches: 1 }), /snrDb.*got Infinity at index 0/);
-  await assert.rejects(simulateErrorRate({ snrDb: [0], run, maxBatches: 0 }), /simulateErrorRate\(maxBatches\): must be a positive integer; got 0/);
+  await assert.rejects(simulateErrorRate({ snrDb: [0], run, maxBatches: 0 }), /simulateErrorRate: maxBatches must be a positive integer; got 0/);
   await assert.rejects(simulateErrorRate({ snrDb: [0], run, maxBatches: 2, minBatches: 3 }), /simulateErrorRate\(minBatches\): must be <= maxBatches=2; got 3/);
-  await assert.rejects(simulateErrorRate({ snrDb: [0], run, maxBatches: 2, targetBitErrors: 0.5 }), /simulateErrorRate\(targetBitErrors\): must be a positive integer/);
+  await assert.rejects(simulateErrorRate({ snrDb: [0], run, maxBatches: 2, targetBitErrors: 0.5 }), /simulateErrorRate: targetBitErrors must be a positive integer; got 0.5/);
   await assert.rejects(simulateErrorRate({ snrDb: [0], run, maxBatches: 2, confidence: 1 }), /simulateErrorRate\(confidence\): must be in \(0, 1\)/);
   const bad = (): ErrorCounts => ({ bitErrors: 11, bits: 10, symbolErrors: 0, symbols: 5 });
   await assert.rejects(simulateErrorRate({ snrDb: [3], run: bad, maxBatches: 2 }), /run\(snrDb=3, batchIndex=0\) returned bitErrors=11 > bits=10/);
   const neg = (): ErrorCounts => ({ bitErrors: -1, bits: 10, symbolErrors: 0, symbols: 5 });
   await assert.rejects(simulateErrorRate({ snrDb: [3], run: neg, maxBatches: 2 }), /returned bitErrors=-1; must be an integer >= 0/);
-  assert.throws(() => awgnQamRun(qpsk(), new Rng(1), 0), /awgnQamRun\(symbolsPerBatch\): must be a positive integer; got 0/);
+  assert.throws(() => awgnQamRun(qpsk(), new Rng(1), 0), /awgnQamRun: symbolsPerBatch must be a positive integer; got 0/);
   assert.throws(() => awgnQamRun(qpsk(), new Rng(1), 10)(NaN, 0), /awgnQamRun: snrDb must be a finite number/);
   assert.throws(() => wilsonInterval(5, 4), /wilsonInterval\(successes\): must be an integer in \[0, trials=4\]; got 5/);
 });

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
@@ -9,7 +8,7 @@ import { linearTransmitter, lsGainEqualize, precodedLinkRun } from '../../lib/ph
 import { zf } from '../../lib/phy/precoders';
 import { oneBit } from '../../lib/phy/quantizer';
 import { rayleigh } from '../../lib/phy/channels';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 /** K rows of the M-point DFT: H Hᴴ = M·I, so ZF gives every user the gain α = √(P M / K). */
 function dftRows(batch: number, k: number, m: number): C.Complex {
@@ -21,8 +20,7 @@ function dftRows(batch: number, k: number, m: number): C.Complex {
   return C.complexFromArrays(re, im, [batch, k, m]);
 }
 
-test('LS gain equalisation undoes any per-user complex gain', async () => {
-  await setup();
+backendTest('LS gain equalisation undoes any per-user complex gain', async () => {
   const rng = new Rng(1);
   const s = rng.complexNormal([2, 3, 50]);
   const g = rng.complexNormal([2, 3, 1]);
@@ -31,8 +29,7 @@ test('LS gain equalisation undoes any per-user complex gain', async () => {
   assertClose(arr(back.im), arr(s.im), 1e-4);
 });
 
-test('LS gain equalisation: shapes checked, and values and gradients finite when y = 0 or s = 0', async () => {
-  await setup();
+backendTest('LS gain equalisation: shapes checked, and values and gradients finite when y = 0 or s = 0', async () => {
   const rng = new Rng(2);
   const s = rng.complexNormal([2, 3, 8]);
   const z = C.complex(tf.zeros([2, 3, 8]));
@@ -46,13 +43,11 @@ test('LS gain equalisation: shapes checked, and values and gradients finite when
     assert.ok(g.every((v) => v.every(Number.isFinite)), `${what}: not finite`);
   }
   assert.throws(() => lsGainEqualize(s, rng.complexNormal([2, 3, 7])), /lsGainEqualize\(s\): must be \[2,3,8\] like y; got \[2,3,7\]/);
-  assert.throws(() => lsGainEqualize(rng.complexNormal([3, 8]), rng.complexNormal([3, 8])), /lsGainEqualize\(y\): must be \[batch, K, T\]/);
+  assert.throws(() => lsGainEqualize(rng.complexNormal([8]), rng.complexNormal([8])), /lsGainEqualize\(y\): must be \[\.\.\., K, T\] complex \(rank >= 2\); got \[8\]/);
   assert.throws(() => lsGainEqualize({ re: s.re, im: tf.zeros([2, 3]) }, s), /lsGainEqualize\(y\): re shape/);
-  assert.throws(() => lsGainEqualize(C.scale(s, NaN), s), /lsGainEqualize\(y, s\): must be finite/);
 });
 
-test('a fixed channel tensor owned by the caller survives the run (returned as is or as tf.clone); created tensors are freed', async () => {
-  await setup();
+backendTest('a fixed channel tensor owned by the caller survives the run (returned as is or as tf.clone); created tensors are freed', async () => {
   const [k, m] = [2, 4];
   const fixed = dftRows(5, k, m);
   const base = {
@@ -69,8 +64,7 @@ test('a fixed channel tensor owned by the caller survives the run (returned as i
   assert.deepEqual(arr(fixed.re), arr(dftRows(5, k, m).re), 'the channel data is intact');
 });
 
-test('ZF link BER over an orthogonal channel matches Q(√(α²/σ²)) for QPSK', async () => {
-  await setup();
+backendTest('ZF link BER over an orthogonal channel matches Q(√(α²/σ²)) for QPSK', async () => {
   const [k, m, power] = [4, 8, 1];
   const alpha2 = (power * m) / k; // ZF gain² on H Hᴴ = M I
   const run = precodedLinkRun({
@@ -95,8 +89,7 @@ test('ZF link BER over an orthogonal channel matches Q(√(α²/σ²)) for QPSK'
   assert.equal(tf.memory().numTensors, before, 'no tensors leak per batch');
 });
 
-test('1-bit DAC ZF link over Rayleigh: BER falls with SNR, same seed same counts, bad input named', async () => {
-  await setup();
+backendTest('1-bit DAC ZF link over Rayleigh: BER falls with SNR, same seed same counts, bad input named', async () => {
   const mk = () =>
     precodedLinkRun({
       rng: new Rng(7),

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
@@ -8,9 +7,9 @@ import {
   bussgang, distortionCovariance, nmse, nmseOpp, oppScale, sinr, snidr, sumRate, sumRateSnidr, userRates,
   weightedSumRate,
 } from '../../lib/phy/metrics';
-import { mrt, precode, quantizedPrecode, zf } from '../../lib/phy/precoders';
+import { mrt, precode, quantizedPrecode, rzf, zf } from '../../lib/phy/precoders';
 import { lloydMax } from '../../lib/phy/quantizer';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 const log2 = (x: number) => Math.log(x) / Math.LN2;
 
@@ -33,8 +32,7 @@ function traceInvGram(h: C.Complex): number[] {
   return Array.from({ length: b }, (_, i) => Array.from(e.values.slice(i * k, (i + 1) * k)).reduce((s, l) => s + 1 / l, 0));
 }
 
-test('SINR of ZF is α²/σ² for every user (no interference), α² = P/Tr((HHᴴ)⁻¹)', async () => {
-  await setup();
+backendTest('SINR of ZF is α²/σ² for every user (no interference), α² = P/Tr((HHᴴ)⁻¹)', async () => {
   const [b, k, m, P, s2] = [3, 3, 6, 6, 0.1];
   const h = new Rng(31).complexNormal([b, k, m]);
   const g = arr(sinr(h, zf(h, { power: P }), s2));
@@ -42,8 +40,7 @@ test('SINR of ZF is α²/σ² for every user (no interference), α² = P/Tr((HH�
   assertClose(g.map((v, i) => v / expected[i]), new Float32Array(b * k).fill(1), 1e-3, 'SINR / (α²/σ²)');
 });
 
-test('sum rate, per-user and weighted rates in closed form for an orthogonal channel', async () => {
-  await setup();
+backendTest('sum rate, per-user and weighted rates in closed form for an orthogonal channel', async () => {
   const gains = [1, 0.25];
   const [m, P, s2] = [4, 2, 0.05];
   const h = orthogonalChannel(gains, m);
@@ -65,8 +62,7 @@ test('sum rate, per-user and weighted rates in closed form for an orthogonal cha
   assertClose(arr(sumRate(h, w, tf.tensor1d([s2]))), arr(sumRate(h, w, s2)), 1e-6, 'noise as tensor');
 });
 
-test('guards: zero channel or zero noise with perfect ZF give finite rates', async () => {
-  await setup();
+backendTest('guards: zero channel or zero noise with perfect ZF give finite rates', async () => {
   const z = C.complex(tf.zeros([2, 2, 3]));
   const r = arr(sumRate(z, C.complex(tf.zeros([2, 3, 2])), 0));
   assert.ok(r.every((v) => v === 0), `zero channel, zero noise: ${r}`);
@@ -78,8 +74,7 @@ test('guards: zero channel or zero noise with perfect ZF give finite rates', asy
   assert.ok(arr(snidr(h, y0, s, 0)).every((v) => v === 0), 'y = 0 ⇒ SNIDR 0');
 });
 
-test('NMSE: identities, and the NNO-C2PO scalar β̂ = ||s||²/(sᴴr) undoes any complex gain', async () => {
-  await setup();
+backendTest('NMSE: identities, and the NNO-C2PO scalar β̂ = ||s||²/(sᴴr) undoes any complex gain', async () => {
   const rng = new Rng(34);
   const s = rng.complexNormal([2, 3, 5]);
   assertClose(arr(nmse(s, s)), [0, 0], 0, 'ŝ = s');
@@ -102,8 +97,7 @@ test('NMSE: identities, and the NNO-C2PO scalar β̂ = ||s||²/(sᴴr) undoes an
   assertClose(arr(nmseOpp(r2, s2)), [delta * delta], 1e-5, 'orthogonal error');
 });
 
-test('SNIDR equals SINR without quantisation (q = 0, G = W): LS estimator, and sample estimator with S Sᴴ = T I', async () => {
-  await setup();
+backendTest('SNIDR equals SINR without quantisation (q = 0, G = W): LS estimator, and sample estimator with S Sᴴ = T I', async () => {
   const rng = new Rng(35);
   const [b, k, m, s2] = [2, 3, 6, 0.2];
   const h = rng.complexNormal([b, k, m]);
@@ -140,8 +134,7 @@ function matOf(a: C.Complex, batch: number): Mat {
 }
 const at = (a: Mat, i: number, j: number): [number, number] => [a.re[i * a.c + j], a.im[i * a.c + j]];
 
-test('1-bit per-antenna Lloyd-Max DACs: G ≈ (2/π) W (Bussgang) and SNIDR ≈ the arcsine-law prediction', async () => {
-  await setup();
+backendTest('1-bit per-antenna Lloyd-Max DACs: G ≈ (2/π) W (Bussgang) and SNIDR ≈ the arcsine-law prediction', async () => {
   const rng = new Rng(36);
   const [b, k, m, t, P, s2] = [2, 2, 4, 100000, 4, 0.04];
   const h = rng.complexNormal([b, k, m]);
@@ -194,8 +187,7 @@ test('1-bit per-antenna Lloyd-Max DACs: G ≈ (2/π) W (Bussgang) and SNIDR ≈ 
   }
 });
 
-test('sum rate (9) is differentiable in y: gradient matches finite differences', async () => {
-  await setup();
+backendTest('sum rate (9) is differentiable in y: gradient matches finite differences', async () => {
   const rng = new Rng(37);
   const h = rng.complexNormal([1, 2, 3]);
   const s = rng.complexNormal([1, 2, 8]);
@@ -221,8 +213,7 @@ function finiteGrads(f: (re: tf.Tensor, im: tf.Tensor) => tf.Scalar, x: C.Comple
   return g;
 }
 
-test('gradients stay finite at zero input: SNIDR sum rate at y = 0 and s = 0, SINR at W = 0, NMSE and β̂ at 0', async () => {
-  await setup();
+backendTest('gradients stay finite at zero input: SNIDR sum rate at y = 0 and s = 0, SINR at W = 0, NMSE and β̂ at 0', async () => {
   const rng = new Rng(39);
   const [b, k, m, t] = [2, 2, 4, 6];
   const h = rng.complexNormal([b, k, m]);
@@ -263,26 +254,28 @@ function countReads<T>(fn: () => T): [T, number] {
   }
 }
 
-test('the GNN loss path validates each public entry with ONE data read', async () => {
-  await setup();
+backendTest('functions of a training step read no tensor data (validation policy: shapes only, no syncs)', async () => {
   const rng = new Rng(40);
   const [b, k, m, t] = [2, 2, 4, 16];
   const h = rng.complexNormal([b, k, m]);
   const w = rng.complexNormal([b, m, k]);
   const s = rng.complexNormal([b, k, t]);
   const noise = tf.tensor1d([0.1, 0.2]);
-  const [y, nq] = countReads(() => quantizedPrecode(w, s, lloydMax(2, 0.5)));
-  assert.equal(nq, 1, 'quantizedPrecode: one read for w and s');
+  const [y, nq] = countReads(() => quantizedPrecode(zf(h), s, lloydMax(2, 0.5)));
+  assert.equal(nq, 0, 'zf + quantizedPrecode');
   for (const estimator of ['sample', 'ls'] as const) {
-    assert.equal(countReads(() => sumRateSnidr(h, y, s, noise, { estimator }))[1], 1, `sumRateSnidr (${estimator}): one read for h, y, s and σ²`);
+    assert.equal(countReads(() => sumRateSnidr(h, y, s, noise, { estimator }))[1], 0, `sumRateSnidr (${estimator})`);
   }
-  assert.equal(countReads(() => bussgang(y, s))[1], 1, 'bussgang');
-  assert.equal(countReads(() => weightedSumRate(h, w, noise, tf.tensor1d([1, 2])))[1], 1, 'weightedSumRate: h, w, σ², α');
-  assert.equal(countReads(() => nmseOpp(s, s))[1], 1, 'nmseOpp');
+  assert.equal(countReads(() => bussgang(y, s))[1], 0, 'bussgang');
+  assert.equal(countReads(() => weightedSumRate(h, w, noise, tf.tensor1d([1, 2])))[1], 0, 'weightedSumRate');
+  assert.equal(countReads(() => nmseOpp(s, s))[1], 0, 'nmseOpp');
+  assert.equal(countReads(() => sumRate(h, rzf(h, { noiseVar: 0.1 }), noise))[1], 0, 'rzf + sumRate');
+  // …and NaN input is not an error there: it flows through (NaN in, NaN out)
+  const nan = arr(sumRate(C.scale(h, NaN), w, 0.1));
+  assert.ok(nan.every(Number.isNaN), `NaN channel gives NaN rates: ${nan}`);
 });
 
-test('bad input: mismatched shapes, negative noise, non-finite values, LS with T < K, bad weights', async () => {
-  await setup();
+backendTest('bad input: mismatched shapes, negative noise, LS with T < K, bad weights', async () => {
   const rng = new Rng(38);
   const h = rng.complexNormal([2, 2, 4]);
   const w = mrt(h);
@@ -290,12 +283,10 @@ test('bad input: mismatched shapes, negative noise, non-finite values, LS with T
   const s0 = () => rng.complexNormal([2, 2, 3]);
   assert.throws(() => sinr(h, rng.complexNormal([2, 4, 3]), 1), /sinr\(w\): must be \[2, 4, 2\]/);
   assert.throws(() => sinr(h, w, -1), /sinr\(noiseVar\): must be finite and >= 0; got -1/);
-  assert.throws(() => sinr(h, w, tf.tensor1d([0.1, -0.1])), /sinr\(noiseVar\): must be finite and >= 0/);
-  assert.throws(() => snidr(h, y0(), s0(), tf.scalar(NaN)), /snidr\(noiseVar\): must be finite and >= 0/);
-  assert.throws(() => weightedSumRate(h, w, 1, tf.tensor1d([1, -1])), /weightedSumRate\(alpha\): must be finite and >= 0/);
+  assert.throws(() => snidr(h, y0(), s0(), NaN), /snidr\(noiseVar\): must be finite and >= 0; got NaN/);
+  assert.throws(() => weightedSumRate(h, w, 1, tf.tensor1d([1, 2, 3])), /weightedSumRate\(alpha\): tensor must be \[2\] or \[2, 2\]; got \[3\]/);
   assert.throws(() => sinr(h, { re: w.re, im: tf.zeros([2, 4]) }, 1), /sinr\(w\): re shape \[2,4,2\] and im shape \[2,4\] must agree/);
   assert.throws(() => sinr(h, w, tf.ones([3])), /sinr\(noiseVar\): tensor must be \[\] or \[2\]/);
-  assert.throws(() => sinr(h, C.scale(w, Infinity), 1), /must be finite/);
   assert.throws(() => weightedSumRate(h, w, 1, [1]), /weightedSumRate\(alpha\): needs 2 finite weights/);
   assert.throws(() => weightedSumRate(h, w, 1, [1, -1]), /weightedSumRate\(alpha\)/);
   const s = rng.complexNormal([2, 2, 1]);
@@ -304,7 +295,5 @@ test('bad input: mismatched shapes, negative noise, non-finite values, LS with T
   assert.throws(() => snidr(h, rng.complexNormal([2, 4, 3]), s, 1), /snidr\(s\): must be \[2, K, 3\]/);
   assert.throws(() => snidr(rng.complexNormal([2, 2, 5]), y, s, 1), /snidr\(h\): must be \[2, 2, 4\]/);
   assert.throws(() => nmse(s, rng.complexNormal([2, 3, 1])), /nmse: sHat \[2,2,1\] and s \[2,3,1\]/);
-  assert.throws(() => nmse(C.scale(s, NaN), s), /nmse\(sHat, s\): must be finite/);
-  assert.throws(() => snidr(C.scale(h, NaN), y0(), s0(), 1), /snidr\(h, y, s\): must be finite/);
-  assert.throws(() => nmseOpp(s, C.scale(s, Infinity)), /nmseOpp\(r, s\): must be finite/);
+  assert.throws(() => nmse(rng.complexNormal([3]), rng.complexNormal([3])), /nmse\(sHat\): must be \[\.\.\., K, T\] complex \(rank >= 2\)/);
 });

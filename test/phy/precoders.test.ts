@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
@@ -6,7 +5,7 @@ import { eighHermitian } from '../../lib/core/linalg';
 import { Rng } from '../../lib/core/random';
 import { mrt, normalisePower, precode, quantizedPrecode, rzf, zf } from '../../lib/phy/precoders';
 import { bussgangGain, lloydMax, oneBit } from '../../lib/phy/quantizer';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 /** Per-channel Tr(W Wᴴ). */
 const power = (w: C.Complex) => arr(C.frobNorm2(w));
@@ -19,8 +18,7 @@ function traceInvGram(h: C.Complex): number[] {
   return Array.from({ length: b }, (_, i) => Array.from(e.values.slice(i * k, (i + 1) * k)).reduce((s, l) => s + 1 / l, 0));
 }
 
-test('ZF: H W = α I with α = √(P / Tr((H Hᴴ)⁻¹)), and Tr(W Wᴴ) = P', async () => {
-  await setup();
+backendTest('ZF: H W = α I with α = √(P / Tr((H Hᴴ)⁻¹)), and Tr(W Wᴴ) = P', async () => {
   const [b, k, m, P] = [3, 4, 8, 2.5];
   const h = new Rng(21).complexNormal([b, k, m]);
   const w = zf(h, { power: P });
@@ -33,8 +31,7 @@ test('ZF: H W = α I with α = √(P / Tr((H Hᴴ)⁻¹)), and Tr(W Wᴴ) = P', 
   assertClose(power(w), new Float32Array(b).fill(P), 1e-4, 'power');
 });
 
-test('MRT: W = c Hᴴ with c = √(P/||H||²); MRT, ZF and RZF all have Tr(W Wᴴ) = P per channel', async () => {
-  await setup();
+backendTest('MRT: W = c Hᴴ with c = √(P/||H||²); MRT, ZF and RZF all have Tr(W Wᴴ) = P per channel', async () => {
   const [b, k, m, P] = [4, 3, 6, 7];
   const h = new Rng(22).complexNormal([b, k, m], 2);
   const w = mrt(h, { power: P });
@@ -62,8 +59,7 @@ function orthogonalChannel(gains: number[], m: number): C.Complex {
   return C.complexFromArrays(re, im, [1, gains.length, m]);
 }
 
-test('RZF at finite ξ: closed form on an orthogonal channel, push-through identity on a random one', async () => {
-  await setup();
+backendTest('RZF at finite ξ: closed form on an orthogonal channel, push-through identity on a random one', async () => {
   // H Hᴴ = M diag(g) ⇒ W = c Hᴴ diag(1/(M g_k + ξ)): w_k = c h_kᴴ/(M g_k + ξ),
   // c² = P / Σ_k M g_k/(M g_k + ξ)² (from Tr(W Wᴴ) = P)
   const [gains, m, P] = [[1, 0.2, 3], 6, 2];
@@ -117,8 +113,7 @@ test('RZF at finite ξ: closed form on an orthogonal channel, push-through ident
   }
 });
 
-test('RZF: ξ = Kσ²/P by default; ξ → 0 gives ZF, ξ → ∞ gives the MRT direction', async () => {
-  await setup();
+backendTest('RZF: ξ = Kσ²/P by default; ξ → 0 gives ZF, ξ → ∞ gives the MRT direction', async () => {
   const [b, k, m, P, s2] = [2, 3, 5, 2, 0.4];
   const h = new Rng(23).complexNormal([b, k, m]);
   const viaNoise = rzf(h, { power: P, noiseVar: s2 });
@@ -137,8 +132,7 @@ test('RZF: ξ = Kσ²/P by default; ξ → 0 gives ZF, ξ → ∞ gives the MRT 
   assertClose(power(wide), [1], 1e-4, 'K > M power');
 });
 
-test('precode: with s = I_K the transmit signal is W; quantizedPrecode power rules', async () => {
-  await setup();
+backendTest('precode: with s = I_K the transmit signal is W; quantizedPrecode power rules', async () => {
   const rng = new Rng(25);
   const [b, k, m, t, P] = [2, 2, 8, 4000, 8];
   const h = rng.complexNormal([b, k, m]);
@@ -159,8 +153,7 @@ test('precode: with s = I_K the transmit signal is W; quantizedPrecode power rul
   assertClose(arr(tf.sum(C.abs2(yc), 1)), new Float32Array(b * t).fill(P), 1e-4 * P, '1-bit ||y_t||² = P');
 });
 
-test('ZF is differentiable: gradient of Σ|h_k w_k|² finite and matching finite differences', async () => {
-  await setup();
+backendTest('ZF is differentiable: gradient of Σ|h_k w_k|² finite and matching finite differences', async () => {
   const h = new Rng(26).complexNormal([1, 2, 3]);
   const c = new Rng(27).complexNormal([1, 3, 2]);
   // f(H) = Re Σ (c ∘ conj W(H)) — a linear functional of the ZF precoder
@@ -184,8 +177,7 @@ function finiteGrads(f: (re: tf.Tensor, im: tf.Tensor) => tf.Scalar, x: C.Comple
   return g;
 }
 
-test('gradients stay finite at zero input: normalisePower and MRT at W = 0, quantizedPrecode at W = 0 and s = 0', async () => {
-  await setup();
+backendTest('gradients stay finite at zero input: normalisePower and MRT at W = 0, quantizedPrecode at W = 0 and s = 0', async () => {
   const rng = new Rng(30);
   const z = C.complex(tf.zeros([2, 4, 2]));
   const c = rng.complexNormal([2, 4, 2]);
@@ -216,14 +208,11 @@ test('gradients stay finite at zero input: normalisePower and MRT at W = 0, quan
   assert.ok(g[0].some((v) => v !== 0), 'the renormalisation passes a non-zero gradient to the live antennas');
 });
 
-test('bad input: ZF with K > M, wrong ranks, mismatched s, non-finite h, bad options', async () => {
-  await setup();
+backendTest('bad input: ZF with K > M, wrong ranks, mismatched s, bad options', async () => {
   const rng = new Rng(28);
   assert.throws(() => zf(rng.complexNormal([2, 8, 4])), /zf\(h\): needs K <= M \(users <= antennas\); got K=8, M=4/);
-  assert.throws(() => mrt(rng.complexNormal([8, 4])), /mrt\(h\): must be \[batch, K, M\]/);
+  assert.throws(() => mrt(rng.complexNormal([8])), /mrt\(h\): must be \[\.\.\., K, M\] complex \(rank >= 2\); got \[8\]/);
   const h = rng.complexNormal([1, 2, 4]);
-  const bad = C.complex(tf.tensor([NaN, 0, 0, 0, 0, 0, 0, 0], [1, 2, 4]));
-  assert.throws(() => zf(bad), /zf\(h\): must be finite/);
   assert.throws(() => rzf(h), /rzf\(opts\): give noiseVar/);
   assert.throws(() => rzf(h, { reg: -1 }), /rzf\(opts.reg\)/);
   assert.throws(() => mrt(h, { power: -1 }), /mrt\(opts.power\): must be finite and >= 0; got -1/);
@@ -238,7 +227,6 @@ test('bad input: ZF with K > M, wrong ranks, mismatched s, non-finite h, bad opt
     () => quantizedPrecode(w, s, oneBit(), { perAntennaNormalisation: 'agc' as 'none' }),
     /perAntennaNormalisation/,
   );
-  assert.throws(() => quantizedPrecode(w, C.scale(s, NaN), oneBit()), /quantizedPrecode\(w, s\): must be finite/);
   assert.throws(() => quantizedPrecode(w, s, oneBit(), { target: 0 }), /quantizedPrecode\(opts.target\): must be finite and > 0/);
   assert.throws(() => quantizedPrecode(w, s, oneBit(), { power: -2 }), /quantizedPrecode\(opts.power\)/);
   assert.throws(() => quantizedPrecode(w, rng.complexNormal([1, 3, 5]), oneBit()), /quantizedPrecode\(s\): must be \[1, 2, T\]/);

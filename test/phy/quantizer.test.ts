@@ -8,7 +8,7 @@ import {
   lloydMax, mse, oneBit, perAntennaGain, quantize, quantizeComplex, quantizePerAntenna, quantizePerAntennaEmpirical,
   uniform,
 } from '../../lib/phy/quantizer';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 /** ∫_a^b f by composite Simpson with n (even) panels. */
 function simpson(f: (x: number) => number, a: number, b: number, n = 4000): number {
@@ -119,8 +119,7 @@ test('Bussgang gain: ℓ·√(2/π)/σ for ℓ·sign, 2/π for 1-bit Lloyd-Max; 
   }
 });
 
-test('quantize: matches the definition (left-closed cells, sign(0) = +1) for 1, 3 and 8 bits', async () => {
-  await setup();
+backendTest('quantize: matches the definition (left-closed cells, sign(0) = +1) for 1, 3 and 8 bits', async () => {
   const rng = new Rng(11);
   for (const q of [oneBit(0.7), lloydMax(3), lloydMax(8)]) {
     const xs = [...rng.normalArray(500, 1.5), ...q.thresholds, 0, -40, 40];
@@ -139,8 +138,7 @@ test('quantize: matches the definition (left-closed cells, sign(0) = +1) for 1, 
   assertClose(arr(z.im), [-0.5, 1.5], 0, 'Im');
 });
 
-test('quantize is differentiable with a zero gradient (no gather), also through quantizeComplex', async () => {
-  await setup();
+backendTest('quantize is differentiable with a zero gradient (no gather), also through quantizeComplex', async () => {
   const rng = new Rng(16);
   for (const q of [oneBit(), lloydMax(3), lloydMax(8)]) {
     const x = rng.normal([3, 40], 2);
@@ -153,8 +151,7 @@ test('quantize is differentiable with a zero gradient (no gather), also through 
   }
 });
 
-test('quantize: Monte-Carlo Bussgang gain and MSE agree with the closed forms', async () => {
-  await setup();
+backendTest('quantize: Monte-Carlo Bussgang gain and MSE agree with the closed forms', async () => {
   const rng = new Rng(12);
   const n = 200_000;
   for (const [q, v] of [[lloydMax(2, 1), 1], [uniform(3, { step: 0.5 }), 0.7], [oneBit(1), 2]] as const) {
@@ -169,8 +166,7 @@ test('quantize: Monte-Carlo Bussgang gain and MSE agree with the closed forms', 
   }
 });
 
-test('per-antenna normalisation: E|x̃_m|² = 1 (precoder ρ) and exactly 1 (empirical ρ); ρ_m = 0 gives 0', async () => {
-  await setup();
+backendTest('per-antenna normalisation: E|x̃_m|² = 1 (precoder ρ) and exactly 1 (empirical ρ); ρ_m = 0 gives 0', async () => {
   const rng = new Rng(13);
   const [b, m, k, t] = [2, 4, 3, 20000];
   const w = rng.complexNormal([b, m, k], 3);
@@ -192,8 +188,7 @@ test('per-antenna normalisation: E|x̃_m|² = 1 (precoder ρ) and exactly 1 (emp
   assert.ok(row1.every((v) => v === 0), 'switched-off antenna must output 0');
 });
 
-test('per-antenna quantisation: output does not depend on the Lloyd-Max design variance; α_m = B for every antenna', async () => {
-  await setup();
+backendTest('per-antenna quantisation: output does not depend on the Lloyd-Max design variance; α_m = B for every antenna', async () => {
   const rng = new Rng(14);
   const [b, m, k, t] = [1, 4, 2, 40000];
   // very different antenna powers
@@ -218,8 +213,7 @@ test('per-antenna quantisation: output does not depend on the Lloyd-Max design v
   }
 });
 
-test('bad input: bits outside 1..8, bad scales/variances, malformed quantisers, non-finite or mismatched tensors', async () => {
-  await setup();
+backendTest('bad input: bits outside 1..8, bad scales/variances, malformed quantisers, mismatched tensors', async () => {
   for (const bits of [0, 9, 1.5, NaN]) {
     assert.throws(() => lloydMax(bits), /lloydMax\(bits\): must be an integer in 1\.\.8/);
     assert.throws(() => uniform(bits, { step: 1 }), /uniform\(bits\)/);
@@ -232,16 +226,13 @@ test('bad input: bits outside 1..8, bad scales/variances, malformed quantisers, 
   const bad: ScalarQuantizer = { bits: 1, levels: [1, -1], thresholds: [0], name: 'bad' };
   assert.throws(() => quantize(tf.zeros([2]), bad), /levels: must be strictly ascending/);
   assert.throws(() => bussgangGain({ ...bad, levels: [-1, 0, 1] }, 1), /needs 2 levels and 1 thresholds/);
-  assert.throws(() => quantize(tf.tensor([0, NaN]), oneBit()), /quantize\(x\): must be finite/);
   const rng = new Rng(15);
   assert.throws(
     () => quantizePerAntenna(rng.complexNormal([1, 4, 5]), rng.complexNormal([1, 3, 2]), oneBit()),
     /quantizePerAntenna: x \[1,4,5\] and w \[1,3,2\]/,
   );
-  assert.throws(() => quantizePerAntennaEmpirical(rng.complexNormal([4, 5]), oneBit()), /\[batch, M, ·\]/);
+  assert.throws(() => quantizePerAntennaEmpirical(rng.complexNormal([5]), oneBit()), /quantizePerAntennaEmpirical\(x\): must be \[\.\.\., M, ·\] complex \(rank >= 2\)/);
   assert.throws(() => perAntennaGain(tf.ones([1, 2, 1]), 0), /perAntennaGain\(target\)/);
   assert.throws(() => quantizePerAntenna(rng.complexNormal([1, 4, 5]), rng.complexNormal([1, 4, 2]), oneBit(), { target: -1 }), /quantizePerAntenna\(opts.target\): must be finite and > 0/);
-  assert.throws(() => quantizePerAntenna(C.scale(rng.complexNormal([1, 4, 5]), NaN), rng.complexNormal([1, 4, 2]), oneBit()), /quantizePerAntenna\(x, w\): must be finite/);
   assert.throws(() => quantizeComplex({ re: tf.zeros([2]), im: tf.zeros([3]) }, oneBit()), /quantizeComplex\(x\): re shape \[2\] and im shape \[3\]/);
-  assert.throws(() => quantizeComplex(C.complexFromArrays([0, 1], [Infinity, 0], [2]), oneBit()), /quantizeComplex\(x\): must be finite/);
 });

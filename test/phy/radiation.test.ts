@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
@@ -7,7 +6,7 @@ import { mrt, quantizedPrecode, zf } from '../../lib/phy/precoders';
 import { lloydMax } from '../../lib/phy/quantizer';
 import { radiationFromSignals, radiationPattern, sdr, toDb } from '../../lib/phy/radiation';
 import { losResponse } from '../../lib/phy/channels';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 const deg = Math.PI / 180;
 
@@ -23,8 +22,7 @@ function steering(anglesDeg: number[], m: number): C.Complex {
 
 const grid = Array.from({ length: 181 }, (_, i) => i); // 0°..180°
 
-test('MRT to one LoS user: P_lin is the Fejér kernel (P/M)·sin²(Mπδ/2)/sin²(πδ/2), peak P·M at the user', async () => {
-  await setup();
+backendTest('MRT to one LoS user: P_lin is the Fejér kernel (P/M)·sin²(Mπδ/2)/sin²(πδ/2), peak P·M at the user', async () => {
   const [m, P, user] = [16, 16, 110];
   const h = C.reshape(steering([user], m), [1, 1, m]);
   const w = mrt(h, { power: P });
@@ -41,16 +39,14 @@ test('MRT to one LoS user: P_lin is the Fejér kernel (P/M)·sin²(Mπδ/2)/sin�
   assert.ok(arr(p.dist).every((v) => v === 0), 'no distortion');
 });
 
-test('P_dist: white distortion C_q = σ² I radiates σ²·M in every direction', async () => {
-  await setup();
+backendTest('P_dist: white distortion C_q = σ² I radiates σ²·M in every direction', async () => {
   const [m, s2] = [8, 0.3];
   const cq = C.complex(tf.mul(tf.eye(m), s2).reshape([1, m, m]));
   const p = radiationPattern(C.complex(tf.zeros([1, m, 1])), cq, steering(grid, m));
   assertClose(arr(p.dist), new Float32Array(grid.length).fill(s2 * m), 1e-5, 'P_dist');
 });
 
-test('power split: P_lin(φ) + P_dist(φ) = (1/T) Σ_t |a(φ) y_t|² when S Sᴴ = T I', async () => {
-  await setup();
+backendTest('power split: P_lin(φ) + P_dist(φ) = (1/T) Σ_t |a(φ) y_t|² when S Sᴴ = T I', async () => {
   const rng = new Rng(41);
   const [m, k, t] = [8, 2, 64];
   const h = rng.complexNormal([1, k, m]);
@@ -71,8 +67,7 @@ test('power split: P_lin(φ) + P_dist(φ) = (1/T) Σ_t |a(φ) y_t|² when S Sᴴ
   assert.ok(arr(p.dist).some((v) => v > 1e-3 * Math.max(...total)), 'quantisation leaves distortion');
 });
 
-test('1-bit MRT, LoS: SDR is uniform over angle at the pathological user angles 90° and 60°, not at 110° (GNN §III)', async () => {
-  await setup();
+backendTest('1-bit MRT, LoS: SDR is uniform over angle at the pathological user angles 90° and 60°, not at 110° (GNN §III)', async () => {
   const [m, t] = [16, 4000];
   const a = steering(grid, m);
   const spread = (user: number): number => {
@@ -94,8 +89,7 @@ test('1-bit MRT, LoS: SDR is uniform over angle at the pathological user angles 
   assert.ok(spread(110) > 3, `110°: SDR spread ${spread(110)} dB should be large`);
 });
 
-test('losResponse gives the eq. (10) steering rows used here; its errors name losResponse and the parameter', async () => {
-  await setup();
+backendTest('losResponse gives the eq. (10) steering rows used here; its errors name losResponse and the parameter', async () => {
   const angles = [0, 37, 90, 151];
   const ref = steering(angles, 8);
   for (const got of [losResponse(angles, 8), losResponse(tf.tensor1d(angles), 8)]) {
@@ -105,27 +99,22 @@ test('losResponse gives the eq. (10) steering rows used here; its errors name lo
   assert.throws(() => losResponse([0, NaN], 4), /losResponse: anglesDeg\[1\] \(degrees\) must be a finite number/);
   assert.throws(() => losResponse([0], 0), /losResponse: antennas \(M\) must be a positive integer/);
   assert.throws(() => losResponse([0], 4, -0.5), /losResponse: spacing \(wavelengths\) must be finite and > 0/);
-  assert.throws(() => losResponse(tf.tensor1d([0, Infinity]), 4), /losResponse\(anglesDeg\): must be finite/);
 });
 
-test('bad input: steering matrix with the wrong M, C_q with the wrong shape, im shapes, non-finite values', async () => {
-  await setup();
+backendTest('bad input: steering matrix with the wrong M, C_q with the wrong shape, im shapes', async () => {
   const g = C.complex(tf.zeros([1, 4, 1]));
   const cq = C.complex(tf.zeros([1, 4, 4]));
   assert.throws(() => radiationPattern(g, cq, steering([0, 90], 5)), /radiationPattern\(a\): steering matrix must be \[nAngles, 4\]/);
   assert.throws(() => radiationPattern(g, C.complex(tf.zeros([1, 4, 3])), steering([0], 4)), /radiationPattern\(cq\): must be \[1, 4, 4\]/);
-  assert.throws(() => radiationFromSignals(C.complex(tf.zeros([4, 3])), C.complex(tf.zeros([1, 3])), steering([0], 4)), /radiationFromSignals\(y\)/);
-  // imaginary parts are shape-checked too, and every input must be finite
+  assert.throws(() => radiationFromSignals(C.complex(tf.zeros([4])), C.complex(tf.zeros([1, 3])), steering([0], 4)), /radiationFromSignals\(y\): must be \[\.\.\., M, T\]/);
+  // imaginary parts are shape-checked too
   const a = steering([0, 90], 4);
   assert.throws(() => radiationPattern(g, cq, { re: a.re, im: tf.zeros([2, 3]) }), /radiationPattern\(a\): re shape \[2,4\] and im shape \[2,3\] must agree/);
   assert.throws(() => radiationPattern({ re: g.re, im: tf.zeros([1, 4]) }, cq, a), /radiationPattern\(g\): re shape/);
   assert.throws(() => radiationPattern(g, { re: cq.re, im: tf.zeros([1, 4, 3]) }, a), /radiationPattern\(cq\): re shape/);
-  assert.throws(() => radiationPattern(C.scale(g, NaN), cq, a), /radiationPattern\(g, cq, a\): must be finite/);
-  assert.throws(() => radiationPattern(g, C.scale(cq, Infinity), a), /radiationPattern\(g, cq, a\): must be finite/);
-  assert.throws(() => radiationPattern(g, cq, C.scale(a, NaN)), /radiationPattern\(g, cq, a\): must be finite/);
-  assert.throws(() => radiationPattern(C.complex(tf.zeros([4, 1])), cq, a), /radiationPattern\(g\): must be \[batch, M, K\]/);
+  assert.throws(() => radiationPattern(C.complex(tf.zeros([4])), cq, a), /radiationPattern\(g\): must be \[\.\.\., M, K\]/);
+  assert.throws(() => radiationPattern(C.complex(tf.zeros([2, 4, 1])), cq, a), /radiationPattern\(cq\): must be \[2, 4, 4\]/);
   const y = C.complex(tf.zeros([1, 4, 6]));
-  const s = C.complex(tf.ones([1, 2, 6]));
-  assert.throws(() => radiationFromSignals(y, C.scale(s, NaN), a), /radiationFromSignals\(y, s, a\): must be finite/);
   assert.throws(() => radiationFromSignals(y, C.complex(tf.ones([1, 2, 5])), a), /radiationFromSignals\(s\): must be \[1, K, 6\]/);
+  assert.throws(() => radiationFromSignals(y, C.complex(tf.ones([2, 2, 6])), a), /radiationFromSignals\(s\): must be \[1, K, 6\]/);
 });

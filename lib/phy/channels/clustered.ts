@@ -11,20 +11,24 @@
  * uniform mean on [0°, 360°)), ray angles = cluster mean + Laplacian offset with standard deviation
  * 7.5° (option: uniform offsets with the same standard deviation). Users are independent (own clusters).
  *
- * Shapes: H_k is N_r × N_t (rows = receive antennas) → h: [batch, K, N_r, N_t]. With single-antenna
- * users (N_r = 1) `squeezeRx` gives the library's [batch, K, M = N_t].
+ * Shapes: H_k is N_r × N_t (rows = receive antennas) → h: [batch, K, N_r, N_t] (or, with `batchShape`,
+ * [...batchShape, K, N_r, N_t], e.g. per subcarrier). With single-antenna users (N_r = 1) `squeezeRx`
+ * gives the library's [..., K, M = N_t].
  */
-import { Complex, reshape, tidy } from '../../core/complex';
+import { Complex, reshape } from '../../core/complex';
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../core/random';
 import { superposePaths } from './ula';
-import { checkFinite, checkPositiveInt } from '../../core/validate';
+import { checkBatchShape, checkFinite, checkPositiveInt } from '../../core/validate';
 
 /** Law of a ray's angle offset around its cluster mean (both with standard deviation = the spread). */
 export type RayAngleLaw = 'laplacian' | 'uniform';
 
 export interface ClusteredOptions {
-  batch: number;
+  /** number of realisations (or give `batchShape`) */
+  batch?: number;
+  /** leading axes instead of `batch`; the draws are those of batch = their product */
+  batchShape?: number[];
   /** K users, each with its own independent clusters */
   users: number;
   /** N_t, base-station antennas */
@@ -48,9 +52,9 @@ export interface ClusteredOptions {
 }
 
 export interface ClusteredChannel {
-  /** [batch, K, N_r, N_t] complex */
+  /** [batch, K, N_r, N_t] (or [...batchShape, K, N_r, N_t]) complex */
   h: Complex;
-  /** ray angles of departure, degrees, row-major [batch, K, N_C, N_R] */
+  /** ray angles of departure, degrees, row-major [batch, K, N_C, N_R] (batch = all batch axes) */
   aodDeg: Float64Array;
   /** ray angles of arrival, degrees, [batch, K, N_C, N_R] (drawn even when N_r = 1, so streams do not shift) */
   aoaDeg: Float64Array;
@@ -80,10 +84,11 @@ export function angleOffsets(rng: Rng, n: number, std: number, law: RayAngleLaw)
   return out;
 }
 
-/** Clustered mmWave channel, MSER paper eq. (3). → h: [batch, K, N_r, N_t] complex, plus the angles. */
+/** Clustered mmWave channel, MSER paper eq. (3). → h: [..., K, N_r, N_t] complex, plus the angles. */
 export function clusteredChannel(rng: Rng, opts: ClusteredOptions): ClusteredChannel {
   const fn = 'clusteredChannel(rng, opts)';
-  const batch = checkPositiveInt(fn, 'batch', opts.batch);
+  const lead = checkBatchShape(fn, opts.batch, opts.batchShape);
+  const batch = lead.reduce((p, d) => p * d, 1);
   const users = checkPositiveInt(fn, 'users (K)', opts.users);
   const nt = checkPositiveInt(fn, 'txAntennas (N_t)', opts.txAntennas);
   const nr = checkPositiveInt(fn, 'rxAntennas (N_r)', opts.rxAntennas ?? 1);
@@ -122,15 +127,16 @@ export function clusteredChannel(rng: Rng, opts: ClusteredOptions): ClusteredCha
     groups, paths, nRx: nr, nTx: nt, gainRe, gainIm,
     txAngleRad: aodDeg.map((a) => a * RAD), rxAngleRad: aoaDeg.map((a) => a * RAD), tx: array, rx: array,
   });
-  const h = { re: tf.tensor4d(re, [batch, users, nr, nt]), im: tf.tensor4d(im, [batch, users, nr, nt]) };
+  const shape = [...lead, users, nr, nt];
+  const h = { re: tf.tensor(re, shape, 'float32'), im: tf.tensor(im, shape, 'float32') };
   return { h, aodDeg, aoaDeg, clusterAodDeg, clusterAoaDeg };
 }
 
-/** Drop the receive-antenna axis of single-antenna users: [batch, K, 1, N_t] → [batch, K, N_t]. */
+/** Drop the receive-antenna axis of single-antenna users: [..., K, 1, N_t] → [..., K, N_t]. */
 export function squeezeRx(h: Complex): Complex {
   const s = h.re.shape;
-  if (s.length !== 4 || s[2] !== 1) {
-    throw new Error(`squeezeRx(h): needs h of shape [batch, K, 1, N_t] (N_r = 1); got [${s.join(', ')}]`);
+  if (s.length < 3 || s[s.length - 2] !== 1) {
+    throw new Error(`squeezeRx(h): needs h of shape [..., K, 1, N_t] (N_r = 1); got [${s.join(', ')}]`);
   }
-  return tidy(() => reshape(h, [s[0], s[1], s[3]]));
+  return reshape(h, [...s.slice(0, -2), s[s.length - 1]]);
 }

@@ -28,17 +28,17 @@
  * CN(0,1) channel, which is what the 1-bit precoding papers effectively assume, so SNR stays
  * meaningful); 'instantaneous': h_k ← √M h_k/‖h_k‖ (exactly ‖h_k‖² = M); 'none': keep β_k.
  * Users and realisations are independent drops (no spatial consistency between users).
- * Output: h: [batch, K, M] complex.
+ * Output: h: [batch, K, M] complex (or [...batchShape, K, M] when `batch` is an array of axes).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Complex } from '../../core/complex';
 import type { Rng } from '../../core/random';
 import { angleOffsets } from './clustered';
 import { superposePaths } from './ula';
-import { checkFinite, checkPositiveInt } from '../../core/validate';
+import { checkBatchShape, checkFinite, checkPositiveInt } from '../../core/validate';
 
 export type PropagationCondition = 'los' | 'nlos';
-export type ChannelNormalization = 'large-scale' | 'instantaneous' | 'none';
+export type ChannelNormalisation = 'large-scale' | 'instantaneous' | 'none';
 
 /** Every parameter of the geometric model (defaults: `geometricScenario(condition)`). */
 export interface GeometricScenario {
@@ -79,7 +79,7 @@ export interface GeometricScenario {
   /** σ_SF, log-normal shadowing std, dB; default 4 (LoS) / 6 (NLoS) */
   shadowingStdDb: number;
   /** power normalisation; default 'large-scale' (E‖h_k‖² = M) */
-  normalization: ChannelNormalization;
+  normalisation: ChannelNormalisation;
 }
 
 /** Default scenario for a condition (numbers approximately after 38.901 UMa, see the module comment). */
@@ -95,12 +95,12 @@ export function geometricScenario(condition: PropagationCondition = 'los'): Geom
     clusters: los ? 12 : 20, raysPerCluster: 10,
     clusterSpreadDeg: los ? 12 : 29, raySpreadDeg: los ? 5 : 2,
     pathLossInterceptDb: los ? 28.0 : 13.54, pathLossExponent: los ? 2.2 : 3.908,
-    shadowingStdDb: los ? 4 : 6, normalization: 'large-scale',
+    shadowingStdDb: los ? 4 : 6, normalisation: 'large-scale',
   };
 }
 
 export interface GeometricChannel {
-  /** [batch, K, M] complex */
+  /** [batch, K, M] (or [...batch, K, M]) complex */
   h: Complex;
   /** the full scenario used (defaults filled in) */
   scenario: GeometricScenario;
@@ -134,8 +134,8 @@ function validate(s: GeometricScenario): void {
   checkFinite(fn, 'scenario.pathLossInterceptDb', s.pathLossInterceptDb);
   checkFinite(fn, 'scenario.pathLossExponent', s.pathLossExponent, 0);
   checkFinite(fn, 'scenario.shadowingStdDb', s.shadowingStdDb, 0);
-  if (!['large-scale', 'instantaneous', 'none'].includes(s.normalization)) {
-    throw new Error(`${fn}: scenario.normalization must be 'large-scale', 'instantaneous' or 'none'; got ${String(s.normalization)}`);
+  if (!['large-scale', 'instantaneous', 'none'].includes(s.normalisation)) {
+    throw new Error(`${fn}: scenario.normalisation must be 'large-scale', 'instantaneous' or 'none'; got ${String(s.normalisation)}`);
   }
   // the total distance must be positive for log10
   if (s.rMinM === 0 && s.bsHeightM === s.ueHeightM) throw new Error(`${fn}: scenario.rMinM = 0 with equal heights allows d3D = 0 (log of 0)`);
@@ -143,15 +143,19 @@ function validate(s: GeometricScenario): void {
 
 /**
  * LoS / NLoS geometric stand-in for QuaDRiGa Berlin UMa (see the module comment for the model).
- * `scenario` overrides the defaults of `geometricScenario(scenario.condition ?? 'los')`.
- * → h: [batch, K, M] complex, plus the user positions and large-scale gains.
+ * `batch`: a number of drops, or the batch axes (e.g. [subcarriers, drops]; the draws are those of
+ * their product). `scenario` overrides the defaults of `geometricScenario(scenario.condition ?? 'los')`.
+ * → h: [batch, K, M] (or [...batch, K, M]) complex, plus the user positions and large-scale gains
+ * (row-major over all batch axes and the users).
  */
-export function geometricChannel(rng: Rng, batch: number, scenario: Partial<GeometricScenario> = {}): GeometricChannel {
-  checkPositiveInt('geometricChannel(rng, batch, scenario)', 'batch', batch);
+export function geometricChannel(rng: Rng, batch: number | number[], scenario: Partial<GeometricScenario> = {}): GeometricChannel {
+  const fn = 'geometricChannel(rng, batch, scenario)';
+  const lead = Array.isArray(batch) ? checkBatchShape(fn, undefined, batch) : checkBatchShape(fn, batch, undefined);
+  const drops = lead.reduce((p, d) => p * d, 1);
   const s: GeometricScenario = { ...geometricScenario(scenario.condition ?? 'los'), ...scenario };
   validate(s);
   const { antennas: m, users, clusters, raysPerCluster: rays } = s;
-  const groups = batch * users;
+  const groups = drops * users;
   const nScat = clusters * rays;
   const paths = 1 + nScat; // path 0 = LoS (zero gain for NLoS)
   const kappa = s.condition === 'los' ? 10 ** (s.kFactorDb / 10) : 0;
@@ -179,7 +183,7 @@ export function geometricChannel(rng: Rng, batch: number, scenario: Partial<Geom
     const d3 = Math.sqrt(r2[g] + dh * dh);
     const pl = s.pathLossInterceptDb + 10 * s.pathLossExponent * Math.log10(d3) + 20 * Math.log10(s.carrierHz / 1e9) + shadow[g];
     pathGainDb[g] = -pl;
-    const amp = s.normalization === 'none' ? 10 ** (-pl / 20) : 1;
+    const amp = s.normalisation === 'none' ? 10 ** (-pl / 20) : 1;
     const base = g * paths;
     gainRe[base] = amp * wLos * Math.cos(psi[g]);
     gainIm[base] = amp * wLos * Math.sin(psi[g]);
@@ -197,7 +201,7 @@ export function geometricChannel(rng: Rng, batch: number, scenario: Partial<Geom
   const { re, im } = superposePaths({
     groups, paths, nRx: 1, nTx: m, gainRe, gainIm, txAngleRad, tx: { spacing: s.spacing, reference: 'broadside' },
   });
-  if (s.normalization === 'instantaneous') {
+  if (s.normalisation === 'instantaneous') {
     for (let g = 0; g < groups; g++) {
       let e = 0;
       for (let i = g * m; i < (g + 1) * m; i++) e += re[i] * re[i] + im[i] * im[i];
@@ -208,6 +212,7 @@ export function geometricChannel(rng: Rng, batch: number, scenario: Partial<Geom
       }
     }
   }
-  const h = { re: tf.tensor3d(re, [batch, users, m]), im: tf.tensor3d(im, [batch, users, m]) };
+  const shape = [...lead, users, m];
+  const h = { re: tf.tensor(re, shape, 'float32'), im: tf.tensor(im, shape, 'float32') };
   return { h, scenario: s, azimuthDeg, distanceM, pathGainDb };
 }

@@ -13,20 +13,24 @@ import * as tf from '@tensorflow/tfjs';
 import { Complex, conj, reshape, tidy } from '../../core/complex';
 import type { Rng } from '../../core/random';
 import { ulaSteering } from './ula';
-import { assertFinite, checkFinite, checkPositiveInt } from '../../core/validate';
+import { checkBatchShape, checkFinite, checkPositiveInt } from '../../core/validate';
 
 /** How the user angles are drawn. */
 export type LosAngleMode = 'integer-degrees' | 'uniform';
 
 export interface LosOptions {
-  batch: number;
+  /** number of realisations (or give `batchShape`) */
+  batch?: number;
+  /** leading axes instead of `batch`; the draws are those of batch = their product */
+  batchShape?: number[];
   /** K users */
   users: number;
   /** M antennas */
   antennas: number;
   /**
    * 'integer-degrees' (default, the paper: φ_k ~ U{0..180} inclusive), 'uniform' (φ_k ~ U[0°, 180°)),
-   * or given angles in degrees: K numbers (the same in every realisation) or batch·K numbers ([batch, K]).
+   * or given angles in degrees: K numbers (the same in every realisation) or batch·K numbers ([batch, K],
+   * row-major over all batch axes).
    */
   angles?: LosAngleMode | ArrayLike<number>;
   /** element spacing in wavelengths; default ½ (the paper) */
@@ -34,9 +38,9 @@ export interface LosOptions {
 }
 
 export interface LosChannel {
-  /** [batch, K, M] complex, h[b,k,m] = exp(−j2πd m cos φ_{b,k}) */
+  /** [batch, K, M] (or [...batchShape, K, M]) complex, h[b,k,m] = exp(−j2πd m cos φ_{b,k}) */
   h: Complex;
-  /** the angles used, degrees from the array axis, row-major [batch, K] */
+  /** the angles used, degrees from the array axis, row-major [batch, K] (or [...batchShape, K]) */
   anglesDeg: Float64Array;
 }
 
@@ -45,23 +49,16 @@ const RAD = Math.PI / 180;
 /**
  * LoS row response of a user at φ (degrees from the array axis): [exp(−j2πd m cos φ)]_m.
  * This is the paper's h_los(φ̃) used in the radiation patterns (eqs. 11–12).
- * anglesDeg: L numbers → Complex [L, M]; tf.Tensor [...] → Complex [..., M] (one data read checks
- * that the tensor is finite).
+ * anglesDeg: L numbers (checked finite) → Complex [L, M]; tf.Tensor [...] → Complex [..., M]
+ * (differentiable in the angles; values not checked, no data read).
  */
 export function losResponse(anglesDeg: ArrayLike<number> | tf.Tensor, antennas: number, spacing = 0.5): Complex {
   const fn = 'losResponse';
   checkPositiveInt(fn, 'antennas (M)', antennas);
   checkFinite(fn, 'spacing (wavelengths)', spacing, 0, false);
-  if (anglesDeg instanceof tf.Tensor) {
-    assertFinite(`${fn}(anglesDeg)`, anglesDeg);
-  } else {
+  if (!(anglesDeg instanceof tf.Tensor)) {
     for (let i = 0; i < anglesDeg.length; i++) checkFinite(fn, `anglesDeg[${i}] (degrees)`, anglesDeg[i]);
   }
-  return losRows(anglesDeg, antennas, spacing);
-}
-
-/** `losResponse` without checks. */
-function losRows(anglesDeg: ArrayLike<number> | tf.Tensor, antennas: number, spacing: number): Complex {
   return tidy(() => {
     const rad = anglesDeg instanceof tf.Tensor ? tf.mul(anglesDeg, RAD) : Float64Array.from(anglesDeg, (a) => a * RAD);
     return conj(ulaSteering(rad, antennas, { spacing, reference: 'endfire' }));
@@ -86,14 +83,15 @@ function drawAngles(rng: Rng, fn: string, batch: number, users: number, angles: 
   return out;
 }
 
-/** Pure LoS ULA channel, GNN paper eq. (10). → h: [batch, K, M] complex and the angles [batch, K]. */
+/** Pure LoS ULA channel, GNN paper eq. (10). → h: [batch, K, M] (or [...batchShape, K, M]) complex and the angles. */
 export function losChannel(rng: Rng, opts: LosOptions): LosChannel {
   const fn = 'losChannel(rng, opts)';
-  const batch = checkPositiveInt(fn, 'batch', opts.batch);
+  const lead = checkBatchShape(fn, opts.batch, opts.batchShape);
+  const batch = lead.reduce((p, d) => p * d, 1);
   const users = checkPositiveInt(fn, 'users (K)', opts.users);
   const antennas = checkPositiveInt(fn, 'antennas (M)', opts.antennas);
   const spacing = checkFinite(fn, 'spacing (wavelengths)', opts.spacing ?? 0.5, 0, false);
   const anglesDeg = drawAngles(rng, fn, batch, users, opts.angles);
-  const h = tidy(() => reshape(losRows(anglesDeg, antennas, spacing), [batch, users, antennas]));
+  const h = tidy(() => reshape(losResponse(anglesDeg, antennas, spacing), [...lead, users, antennas]));
   return { h, anglesDeg };
 }

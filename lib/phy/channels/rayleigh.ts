@@ -7,11 +7,13 @@
  */
 import type { Complex } from '../../core/complex';
 import type { Rng } from '../../core/random';
-import { checkFinite, checkPositiveInt } from '../../core/validate';
+import { checkBatchShape, checkFinite, checkPositiveInt } from '../../core/validate';
 
 export interface RayleighOptions {
-  /** number of channel realisations */
-  batch: number;
+  /** number of channel realisations (or give `batchShape`) */
+  batch?: number;
+  /** leading axes instead of `batch`, e.g. [subcarriers, drops]; the draws are those of batch = their product */
+  batchShape?: number[];
   /** K, single-antenna users */
   users: number;
   /** M, base-station antennas */
@@ -20,12 +22,12 @@ export interface RayleighOptions {
   variance?: number;
 }
 
-/** I.i.d. Rayleigh channel. → h: [batch, K, M] complex, entries CN(0, variance). */
+/** I.i.d. Rayleigh channel. → h: [batch, K, M] (or [...batchShape, K, M]) complex, entries CN(0, variance). */
 export function rayleigh(rng: Rng, opts: RayleighOptions): Complex {
   const fn = 'rayleigh(rng, opts)';
-  const batch = checkPositiveInt(fn, 'batch', opts.batch);
+  const lead = checkBatchShape(fn, opts.batch, opts.batchShape);
   const users = checkPositiveInt(fn, 'users (K)', opts.users);
   const antennas = checkPositiveInt(fn, 'antennas (M)', opts.antennas);
   const variance = checkFinite(fn, 'variance', opts.variance ?? 1, 0);
-  return rng.complexNormal([batch, users, antennas], variance);
+  return rng.complexNormal([...lead, users, antennas], variance);
 }
