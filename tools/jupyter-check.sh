@@ -1,33 +1,25 @@
 #!/usr/bin/env bash
-# Runs one notebook through real Jupyter (nbconvert --execute) with the tslab kernel: the path users take.
-# Installs Jupyter from Debian packages when missing and apt-get is available (CI, Debian/Ubuntu as root).
+# The notebooks through real Jupyter, the path users take:
+#   1. tools/jupyter-env.sh: installs/reuses classic Notebook 6 + Chromium (Debian), a venv with
+#      Notebook 7 + JupyterLab 4, and the tslab kernelspecs (apt-get needs root; CI is root);
+#   2. one notebook through `jupyter nbconvert --execute` with the tslab kernel (no errors, rich outputs);
+#   3. a real kernel driven through jupyter_client (test/jupyter/kernel.e2e.ts): interrupts, out-of-order cells;
+#   4. the browser test (test/jupyter/figures.e2e.ts): in classic Notebook 6, Notebook 7 and JupyterLab 4,
+#      every figure of every notebook renders live, after a reload and after reopening the saved notebook.
+# Usage: tools/jupyter-check.sh [notebook for step 2]   (PRECODING_E2E=0 skips step 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
-# the Python that has Jupyter: Debian's (/usr/bin/python3) first, then whatever python3 is on PATH
-find_py() {
-  for py in /usr/bin/python3 "$(command -v python3 || true)"; do
-    if [ -n "$py" ] && "$py" -c 'import nbconvert, ipykernel' >/dev/null 2>&1; then echo "$py"; return 0; fi
-  done
-  return 1
-}
-if ! PY="$(find_py)"; then
-  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook jupyter-nbconvert python3-ipykernel >/dev/null
-    PY=/usr/bin/python3
-  else
-    echo "jupyter-check: Jupyter is not installed (see README, 'Open the notebooks in Jupyter')" >&2
-    exit 1
-  fi
-fi
-tslab install --python="$PY" >/dev/null
+bash tools/jupyter-env.sh
+PY=/usr/bin/python3
 book="${1:-notebooks/00-getting-started.ipynb}"
 out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+t0=$SECONDS
 ( cd "$(dirname "$book")" && PRECODING_RESULTS_DIR="$out" "$PY" -m nbconvert --to notebook --execute "$(basename "$book")" \
     --output "$out/executed.ipynb" --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=900 )
 # nbconvert stops on a failing cell; also make sure rich outputs came back through the kernel
-python3 - "$out/executed.ipynb" <<'PY'
+"$PY" - "$out/executed.ipynb" <<'PY'
 import json, sys
 nb = json.load(open(sys.argv[1]))
 outs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
@@ -37,3 +29,13 @@ assert not errors, f"errors in Jupyter run: {errors[0]}"
 assert displays, "no rich (display_data) output came back from the tslab kernel"
 print(f"jupyter-check: {sys.argv[1]}: {len(displays)} rich outputs, no errors")
 PY
+echo "jupyter-check: nbconvert took $((SECONDS - t0)) s"
+# a real kernel through jupyter_client: interrupts, out-of-order cells
+t0=$SECONDS
+PRECODING_JUPYTER_PYTHON="$PY" node --import tsx --test test/jupyter/kernel.e2e.ts
+echo "jupyter-check: kernel test took $((SECONDS - t0)) s"
+if [ "${PRECODING_E2E:-1}" != 0 ]; then
+  t0=$SECONDS
+  node --import tsx --test test/jupyter/figures.e2e.ts
+  echo "jupyter-check: browser test took $((SECONDS - t0)) s"
+fi
