@@ -8,6 +8,7 @@ export type { Seed } from './core/random';
 export * as complex from './core/complex';
 export type { Complex } from './core/complex';
 export * as linalg from './core/linalg';
+export * from './core/complexF64';
 
 export * as special from './core/special';
 export * from './core/validate';
@@ -43,6 +44,7 @@ export * from './kit/stats';
 export * from './kit/claims';
 export * as schema from './kit/schema';
 export * from './kit/savedRun';
+export * from './kit/testSets';
 export { dataFile } from './kit/paths';
 
 export * as tour from './tour/experiments';

@@ -12,6 +12,7 @@
  *   classic WMMSE bisection).
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkComplexBatchF64, ComplexBatchF64 } from './complexF64';
 import { Complex, fromRealEmbedMatrix, realEmbedMatrix, matmul, tidy } from './complex';
 
 function checkSquare(shape: readonly number[], name: string): number {
@@ -91,14 +92,6 @@ export function hermitianSolve(a: Complex, b: Complex, relEps = 1e-7): Complex {
   return tidy(() => matmul(hermitianInverse(a, relEps), b));
 }
 
-/** A batch of complex matrices in float64 for the non-differentiable routines. */
-export interface HermitianBatch {
-  batch: number;
-  n: number;
-  /** row-major [batch, n, n] */
-  re: Float64Array;
-  im: Float64Array;
-}
 
 /** Result of `eighHermitian`: A = V diag(λ) Vᴴ, eigenvalues ascending, eigenvectors as columns. */
 export interface Eigh {
@@ -116,11 +109,9 @@ export interface Eigh {
  * (float64, in JavaScript). Each 2×2 rotation first removes the phase of a_pq, then applies the
  * real Jacobi rotation (Numerical Recipes §11.1). Converges quadratically; `maxSweeps` bounds it.
  */
-export function eighHermitian(a: HermitianBatch, tol = 1e-14, maxSweeps = 60): Eigh {
-  const { batch, n } = a;
-  if (a.re.length !== batch * n * n || a.im.length !== batch * n * n) {
-    throw new Error(`eighHermitian(a): expected ${batch}·${n}·${n} values, got re ${a.re.length}, im ${a.im.length}`);
-  }
+export function eighHermitian(a: ComplexBatchF64, tol = 1e-14, maxSweeps = 60): Eigh {
+  checkComplexBatchF64('eighHermitian(a)', a, { square: true });
+  const { batch, rows: n } = a;
   const values = new Float64Array(batch * n);
   const vectorsRe = new Float64Array(batch * n * n);
   const vectorsIm = new Float64Array(batch * n * n);

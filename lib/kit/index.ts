@@ -4,3 +4,4 @@ export * from './claims';
 export * from './schema';
 export * from './savedRun';
 export * from './paths';
+export * from './testSets';

@@ -4,7 +4,7 @@
  * remembers the value under a key and disposes what the same key held before, so re-running the
  * cell frees its previous tensors:
  *
- *   const demo = keepForCell("demo", wmmse.makeTestSet(rng, 2000, N, M), wmmse.disposeTestSet);
+ *   const demo = keepForCell("demo", wmmse.makeTestSet(rng, { count: 2000, users: N, antennas: M }), wmmse.disposeTestSet);
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -25,7 +25,7 @@ const NOT_TENSOR_FUNCTIONS = new Set([
   'core/validate#checkBatchShape', 'core/validate#checkComplex', 'core/validate#checkFinite', 'core/validate#checkFiniteNamed',
   'core/validate#checkMatrixBatch', 'core/validate#checkOptionalPositiveInt', 'core/validate#checkPositiveInt',
   // float64 JavaScript: eigendecomposition, ray angles, path sums, scenario defaults
-  'core/linalg#eighHermitian', 'phy/channels/clustered#angleOffsets', 'phy/channels/ula#superposePaths',
+  'core/linalg#eighHermitian', 'core/complexF64#toComplexBatchF64', 'core/complexF64#checkComplexBatchF64', 'phy/channels/clustered#angleOffsets', 'phy/channels/ula#superposePaths',
   'phy/channels/ula#ulaPhaseStep', 'phy/channels/geometric#geometricScenario',
   // constellation and quantiser constructors (plain numbers) and closed forms
   'phy/constellation#constellation', 'phy/constellation#qam', 'phy/constellation#psk', 'phy/constellation#qpsk',

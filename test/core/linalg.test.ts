@@ -70,7 +70,7 @@ test('eighHermitian reconstructs A = V Λ Vᴴ with orthonormal V and ascending 
       im[b * n * n + i * n + j] = si;
     }
   }
-  const e = eighHermitian({ batch, n, re, im });
+  const e = eighHermitian({ batch, rows: n, cols: n, re, im });
   let worst = 0, worstOrtho = 0;
   for (let b = 0; b < batch; b++) {
     const o = b * n * n;
@@ -99,7 +99,7 @@ test('eighHermitian reconstructs A = V Λ Vᴴ with orthonormal V and ascending 
 
 test('eighHermitian gives the known spectrum of a 2×2 Hermitian matrix', () => {
   // [[2, 1+i], [1-i, 3]]: λ = (5 ± √(1 + 8))/2 = 1, 4
-  const e = eighHermitian({ batch: 1, n: 2, re: Float64Array.from([2, 1, 1, 3]), im: Float64Array.from([0, 1, -1, 0]) });
+  const e = eighHermitian({ batch: 1, rows: 2, cols: 2, re: Float64Array.from([2, 1, 1, 3]), im: Float64Array.from([0, 1, -1, 0]) });
   assertClose(e.values, [1, 4], 1e-12);
-  assert.throws(() => eighHermitian({ batch: 1, n: 2, re: new Float64Array(3), im: new Float64Array(4) }), /expected 1·2·2 values/);
+  assert.throws(() => eighHermitian({ batch: 1, rows: 2, cols: 2, re: new Float64Array(3), im: new Float64Array(4) }), /expected 1·2·2 float64 values/);
 });

@@ -28,7 +28,7 @@ function orthogonalChannel(gains: number[], m: number): C.Complex {
 function traceInvGram(h: C.Complex): number[] {
   const [b, k] = h.re.shape;
   const g = C.toArrays(C.matmul(h, h, false, true));
-  const e = eighHermitian({ batch: b, n: k, re: Float64Array.from(g.re), im: Float64Array.from(g.im) });
+  const e = eighHermitian({ batch: b, rows: k, cols: k, re: Float64Array.from(g.re), im: Float64Array.from(g.im) });
   return Array.from({ length: b }, (_, i) => Array.from(e.values.slice(i * k, (i + 1) * k)).reduce((s, l) => s + 1 / l, 0));
 }
 

@@ -14,7 +14,7 @@ const power = (w: C.Complex) => arr(C.frobNorm2(w));
 function traceInvGram(h: C.Complex): number[] {
   const [b, k] = h.re.shape;
   const g = C.toArrays(C.matmul(h, h, false, true));
-  const e = eighHermitian({ batch: b, n: k, re: Float64Array.from(g.re), im: Float64Array.from(g.im) });
+  const e = eighHermitian({ batch: b, rows: k, cols: k, re: Float64Array.from(g.re), im: Float64Array.from(g.im) });
   return Array.from({ length: b }, (_, i) => Array.from(e.values.slice(i * k, (i + 1) * k)).reduce((s, l) => s + 1 / l, 0));
 }
 
@@ -78,7 +78,7 @@ backendTest('RZF at finite ξ: closed form on an orthogonal channel, push-throug
   const hr = new Rng(29).complexNormal([b, k2, m2]);
   const w = C.toArrays(rzf(hr, { power: P, reg: xi }));
   const gram = C.toArrays(C.matmul(hr, hr, true, false)); // HᴴH: [b, M, M]
-  const e = eighHermitian({ batch: b, n: m2, re: Float64Array.from(gram.re), im: Float64Array.from(gram.im) });
+  const e = eighHermitian({ batch: b, rows: m2, cols: m2, re: Float64Array.from(gram.re), im: Float64Array.from(gram.im) });
   const ha = C.toArrays(hr);
   for (let bi = 0; bi < b; bi++) {
     // A = V diag(1/(λ + ξ)) Vᴴ, R = A Hᴴ: [M, K]

@@ -46,7 +46,7 @@ export function netKey(n: Pick<TrainedNet, 'snrDb' | 'layers' | 'pgdSteps' | 'sa
 
 /** The shared held-out test set of an experiment seed. */
 export function testSetFor(p: WmmsePreset, seed: number | string): TestSet {
-  return makeTestSet(new Rng(seed).fork('test'), p.testChannels, p.users, p.antennas);
+  return makeTestSet(new Rng(seed).fork('test'), { count: p.testChannels, users: p.users, antennas: p.antennas });
 }
 
 async function trainedOrSaved(
@@ -70,7 +70,7 @@ async function trainNet(
   key: string,
   opts: TrainOptions & { init?: number[][]; steps?: number; keepLoss?: boolean; baseChannels?: number },
 ): Promise<TrainedNet> {
-  const t = trainingFor(p, shape.snrDb, opts.steps);
+  const t = trainingFor(p, { snrDb: shape.snrDb, steps: opts.steps });
   const trained = await trainUnfolded(
     shape,
     sys,
@@ -118,11 +118,11 @@ export interface WsrVsLayers {
 /** Figs. 2 and 4: WSR vs L at one SNR, K = 4: truncated WMMSE, unfolded, 'same γ', WMMSE at convergence. */
 export async function wsrVsLayers(
   p: WmmsePreset,
-  snrDb: number,
-  seed: number | string,
+  at: { snrDb: number; seed: number | string },
   opts: TrainOptions = {},
 ): Promise<WsrVsLayers> {
-  const sys = systemAtSnr(snrDb, p.users, p.antennas);
+  const { snrDb, seed } = at;
+  const sys = systemAtSnr({ snrDb: snrDb, users: p.users, antennas: p.antennas });
   const test = testSetFor(p, seed);
   try {
     const maxL = Math.max(...p.layers);
@@ -198,7 +198,7 @@ export async function progressiveExtension(
   opts: TrainOptions = {},
 ): Promise<Progressive> {
   const snrDb = fig4.snrDb;
-  const sys = systemAtSnr(snrDb, p.users, p.antennas);
+  const sys = systemAtSnr({ snrDb: snrDb, users: p.users, antennas: p.antennas });
   const test = testSetFor(p, seed);
   try {
     const truncated = classicWmmse(test.f64, sys, { maxIter: Math.max(...p.progressive.layers), tol: 0 });
@@ -248,7 +248,7 @@ export async function wsrVsSnr(p: WmmsePreset, seed: number | string, opts: Trai
   try {
     const res: WsrVsSnr = { snrDb: [], layers: 1, wmmse: [], unfolded: [], sameGamma: [], converged: [], unfoldedMinusWmmse: [], sameGammaMinusWmmse: [], nets: [] };
     for (const snrDb of p.snrFig6) {
-      const sys = systemAtSnr(snrDb, p.users, p.antennas);
+      const sys = systemAtSnr({ snrDb: snrDb, users: p.users, antennas: p.antennas });
       const shape = { snrDb, layers: 1, pgdSteps: p.pgdSteps };
       const net = await trainedOrSaved(p, seed, sys, { ...shape, sameGamma: false }, opts);
       const same = await trainedOrSaved(p, seed, sys, { ...shape, sameGamma: true }, opts);
@@ -283,9 +283,10 @@ export interface ComplexityRow {
 }
 
 /** Complexity table: operation counts and measured time per channel of both algorithms. */
-export function complexity(p: WmmsePreset, seed: number | string, snrDb = p.snrFig2): ComplexityRow[] {
-  const sys = systemAtSnr(snrDb, p.users, p.antennas);
-  const test = makeTestSet(new Rng(seed).fork('timing'), p.timingChannels, p.users, p.antennas);
+export function complexity(p: WmmsePreset, opts: { seed: number | string; snrDb?: number }): ComplexityRow[] {
+  const { seed, snrDb = p.snrFig2 } = opts;
+  const sys = systemAtSnr({ snrDb: snrDb, users: p.users, antennas: p.antennas });
+  const test = makeTestSet(new Rng(seed).fork('timing'), { count: p.timingChannels, users: p.users, antennas: p.antennas });
   const rows: ComplexityRow[] = [];
   try {
     for (const L of p.layers) {
@@ -305,8 +306,8 @@ export function complexity(p: WmmsePreset, seed: number | string, snrDb = p.snrF
       gamma.dispose();
       rows.push({
         L,
-        unfoldedFlops: unfoldedFlops(p.antennas, p.users, L, p.pgdSteps),
-        classicFlops: L * classicFlops(p.antennas, p.users),
+        unfoldedFlops: unfoldedFlops({ antennas: p.antennas, users: p.users, layers: L, pgdSteps: p.pgdSteps }),
+        classicFlops: L * classicFlops({ antennas: p.antennas, users: p.users }),
         unfoldedMs,
         classicMs,
         backend: backendInfo().name,

@@ -83,7 +83,8 @@ export function wmmsePreset(name: string): WmmsePreset {
  * budget, so a comparison between them is not biased by training length. `steps` overrides the count
  * (progressive extensions); the schedule always decays over the steps actually run.
  */
-export function trainingFor(p: WmmsePreset, snrDb: number, steps?: number): { steps: number; learningRate: (step: number) => number } {
+export function trainingFor(p: WmmsePreset, opts: { snrDb: number; steps?: number }): { steps: number; learningRate: (step: number) => number } {
+  const { snrDb, steps } = opts;
   const n = steps ?? (snrDb >= 15 ? p.train.highSnrSteps : p.train.steps);
   if (p.train.paperLearningRate) return { steps: n, learningRate: () => 1e-3 };
   const lr0 = Math.max(p.train.lrFloor, p.train.lrAt0dB * 10 ** (snrDb / 10));

@@ -193,14 +193,14 @@ export function writeWmmseRun(file: string, run: WmmseSavedRun): string {
 export async function recomputeResults(run: WmmseSavedRun): Promise<WmmseResults> {
   const p = wmmsePreset(run.preset);
   const opts = { saved: savedNets(run), trainMissing: false, savedFrom: `saved run ${run.preset}` };
-  const fig2 = await wsrVsLayers(p, p.snrFig2, run.seed, opts);
-  const fig4 = await wsrVsLayers(p, p.snrFig4, run.seed, opts);
+  const fig2 = await wsrVsLayers(p, { snrDb: p.snrFig2, seed: run.seed }, opts);
+  const fig4 = await wsrVsLayers(p, { snrDb: p.snrFig4, seed: run.seed }, opts);
   const fig5 = await progressiveExtension(p, run.seed, fig4, opts);
   const fig6 = await wsrVsSnr(p, run.seed, opts);
   const complexity = run.results.complexity.map((r) => ({
     ...r,
-    unfoldedFlops: unfoldedFlops(p.antennas, p.users, r.L, p.pgdSteps),
-    classicFlops: r.L * classicFlops(p.antennas, p.users),
+    unfoldedFlops: unfoldedFlops({ antennas: p.antennas, users: p.users, layers: r.L, pgdSteps: p.pgdSteps }),
+    classicFlops: r.L * classicFlops({ antennas: p.antennas, users: p.users }),
   }));
   const strip = <T extends { nets: TrainedNet[] }>(x: T): T => ({ ...x, nets: [] });
   return { fig2: strip(fig2), fig4: strip(fig4), fig5: strip(fig5), fig6: strip(fig6), complexity };

@@ -30,7 +30,21 @@ export interface WmmseSystem {
  * The WSR depends only on P/σ², but the PGD step sizes do not: ∇f scales so that the effective step is γ·σ²/P relative to ‖V‖², and the paper's γ = 1 initialisation is meant for σ² = 1, P = 10^(SNR/10)
  * (the authors' published code: noise_power = 1, total_power = 10 or 100).
  */
-export function systemAtSnr(snrDb: number, users: number, antennas: number, opts: { noiseVar?: number; alpha?: number[] } = {}): WmmseSystem {
+export interface SystemOptions {
+  snrDb: number;
+  /** N */
+  users: number;
+  /** M */
+  antennas: number;
+  /** σ², default 1 */
+  noiseVar?: number;
+  /** user priorities α_i, default all 1 */
+  alpha?: number[];
+}
+
+export function systemAtSnr(opts: SystemOptions): WmmseSystem {
+  if (opts === null || typeof opts !== 'object') throw new Error('systemAtSnr(opts): needs { snrDb, users, antennas, noiseVar?, alpha? }');
+  const { snrDb, users, antennas } = opts;
   checkFinite('systemAtSnr', 'snrDb', snrDb);
   checkPositiveInt('systemAtSnr', 'users', users);
   checkPositiveInt('systemAtSnr', 'antennas', antennas);

@@ -11,7 +11,6 @@ import { train, TrainHistory } from '../../train/loop';
 import type { Progress } from '../../train/progress';
 import type { WmmseSystem } from './system';
 import { initialGamma, unfoldedForward, unfoldedLoss, UnfoldedShape, wsrPerLayer } from './unfolded';
-import type { ChannelsF64 } from './wmmse';
 
 export interface TrainSettings {
   /** Adam steps; training set size = steps × batch channels */
@@ -87,23 +86,9 @@ export async function trainUnfolded(
   }
 }
 
-/** A test set both as tensors (unfolded) and float64 arrays (classic WMMSE), the same numbers. */
-export interface TestSet {
-  h: Complex;
-  f64: ChannelsF64;
-}
-
-export function makeTestSet(rng: Rng, count: number, users: number, antennas: number): TestSet {
-  const h = rayleigh(rng, { batch: count, users, antennas });
-  return {
-    h,
-    f64: { batch: count, users, antennas, re: Float64Array.from(h.re.dataSync()), im: Float64Array.from(h.im.dataSync()) },
-  };
-}
-
-export function disposeTestSet(t: TestSet): void {
-  C.dispose(t.h);
-}
+// test sets live in the kit (every paper uses them); re-exported for the notebook's `wmmse.makeTestSet`
+export { disposeTestSet, makeTestSet } from '../../kit/testSets';
+export type { TestSet } from '../../kit/testSets';
 
 /** Per-channel WSR of every layer of a trained network on a test set, evaluated in chunks: [L][count]. */
 export function evaluateUnfolded(gamma: number[][], shape: UnfoldedShape, sys: WmmseSystem, h: Complex, chunk = 5000): Float64Array[] {

@@ -33,16 +33,10 @@ export function initialGamma(shape: UnfoldedShape, value = 1): tf.Variable {
   return v;
 }
 
-/** Projection onto {V : Tr(V Vᴴ) ≤ P} without a branch (§VI-A): V √P / (ReLU(‖V‖ − √P) + √P). v: [batch, M, N]. */
-export function projectPower(v: Complex, power: number): Complex {
-  return C.tidy(() => {
-    const sqrtP = Math.sqrt(power);
-    const norm = tf.sqrt(tf.add(C.frobNorm2(v, [-2, -1], true), 1e-30));
-    return C.scale(v, tf.div(sqrtP, tf.add(tf.relu(tf.sub(norm, sqrtP)), sqrtP)));
-  });
-}
-
-/** `projectPower` on the real embedding [Re V; Im V] (the Frobenius norm is the same). vs: [batch, 2M, N]. */
+/**
+ * Projection (13) onto {V : Tr(V Vᴴ) ≤ P} without a branch (§VI-A): V √P / (ReLU(‖V‖ − √P) + √P), on the
+ * real embedding [Re V; Im V] (the Frobenius norm is the same). vs: [batch, 2M, N].
+ */
 export function projectPowerReal(vs: tf.Tensor, power: number): tf.Tensor {
   return tf.tidy(() => {
     const sqrtP = Math.sqrt(power);
@@ -141,7 +135,8 @@ export function extendGamma(gamma: tf.Tensor, init = 1): tf.Tensor {
 }
 
 /** Number of real multiply-adds of one unfolded forward pass per channel (for the complexity table). */
-export function unfoldedFlops(m: number, n: number, layers: number, pgdSteps: number): number {
+export function unfoldedFlops(opts: { antennas: number; users: number; layers: number; pgdSteps: number }): number {
+  const { antennas: m, users: n, layers, pgdSteps } = opts;
   // complex multiply-add = 4 real mult + 4 real add ≈ 8 flops
   const perLayer = 8 * (n * n * m /* HV */ + m * m * n /* A */ + m * n /* B */) + pgdSteps * 8 * (m * m * n /* AV */ + 2 * m * n /* update, projection */);
   return layers * perLayer;

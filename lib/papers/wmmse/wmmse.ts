@@ -11,18 +11,11 @@
  * one Jacobi eigendecomposition call per iteration), so it is exact to float64 and needs no tfjs.
  * Channels are rows (library convention): h̄_i = h_iᴴ, so A = Σ_i α_i w_i |u_i|² h̄_iᴴ h̄_i.
  */
+import type { ComplexBatchF64 } from '../../core/complexF64';
 import { eighHermitian } from '../../core/linalg';
 import { checkFinite, checkPositiveInt } from '../../core/validate';
 import type { WmmseSystem } from './system';
 
-/** Channels in float64: row-major [batch, N, M]. */
-export interface ChannelsF64 {
-  batch: number;
-  users: number;
-  antennas: number;
-  re: Float64Array;
-  im: Float64Array;
-}
 
 export interface WmmseOptions {
   /** iteration cap (the truncated baseline uses L) */
@@ -58,8 +51,8 @@ export interface WmmseResult {
  * For channel b and user i: Σ_j |h̄_i v_j|² + σ² (`total`) and g_ii = h̄_i v_i (`dRe`, `dIm`).
  * `out` is reused to avoid allocations in the inner loops.
  */
-function userStats(ch: ChannelsF64, vRe: Float64Array, vIm: Float64Array, b: number, i: number, noiseVar: number, out: Float64Array): void {
-  const { users: n, antennas: m } = ch;
+function userStats(ch: ComplexBatchF64, vRe: Float64Array, vIm: Float64Array, b: number, i: number, noiseVar: number, out: Float64Array): void {
+  const { rows: n, cols: m } = ch;
   let total = noiseVar, dRe = 0, dIm = 0;
   for (let j = 0; j < n; j++) {
     let gr = 0, gi = 0;
@@ -76,11 +69,11 @@ function userStats(ch: ChannelsF64, vRe: Float64Array, vIm: Float64Array, b: num
 }
 
 /** Per-channel WSR of beamformers (float64): Σ_i α_i log₂(total_i / (total_i − |g_ii|²)). */
-export function wsrF64(ch: ChannelsF64, vRe: Float64Array, vIm: Float64Array, sys: WmmseSystem, out = new Float64Array(ch.batch)): Float64Array {
+export function wsrF64(ch: ComplexBatchF64, vRe: Float64Array, vIm: Float64Array, sys: WmmseSystem, out = new Float64Array(ch.batch)): Float64Array {
   const st = new Float64Array(3);
   for (let b = 0; b < ch.batch; b++) {
     let s = 0;
-    for (let i = 0; i < ch.users; i++) {
+    for (let i = 0; i < ch.rows; i++) {
       userStats(ch, vRe, vIm, b, i, sys.noiseVar, st);
       s += (sys.alpha[i] * Math.log(st[0] / (st[0] - st[1] * st[1] - st[2] * st[2]))) / Math.LN2;
     }
@@ -90,8 +83,8 @@ export function wsrF64(ch: ChannelsF64, vRe: Float64Array, vIm: Float64Array, sy
 }
 
 /** Run the classic WMMSE on every channel. */
-export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptions): WmmseResult {
-  const { batch, users: n, antennas: m } = ch;
+export function classicWmmse(ch: ComplexBatchF64, sys: WmmseSystem, opts: WmmseOptions): WmmseResult {
+  const { batch, rows: n, cols: m } = ch;
   checkPositiveInt('classicWmmse', 'maxIter', opts.maxIter);
   checkFinite('classicWmmse', 'power', sys.power, 0, false);
   checkFinite('classicWmmse', 'noiseVar', sys.noiseVar, 0, false);
@@ -163,7 +156,7 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
         }
       }
     }
-    const eig = eighHermitian({ batch, n: m, re: aRe, im: aIm });
+    const eig = eighHermitian({ batch, rows: m, cols: m, re: aRe, im: aIm });
     for (let b = 0; b < batch; b++) {
       if (!active[b]) continue;
       const o = b * m * m;
@@ -258,6 +251,7 @@ export function classicWmmse(ch: ChannelsF64, sys: WmmseSystem, opts: WmmseOptio
 }
 
 /** Real flops of one classic WMMSE iteration per channel, excluding the eigensolver's inner iterations. */
-export function classicFlops(m: number, n: number, bisectionSteps = 30): number {
+export function classicFlops(opts: { antennas: number; users: number; bisectionSteps?: number }): number {
+  const { antennas: m, users: n, bisectionSteps = 30 } = opts;
   return 8 * (n * n * m + 2 * n * m * m + m * m * m /* Φ */ + n * m * m /* (5c) */) + 9 * m * m * m /* eigendecomposition, O(M³) */ + bisectionSteps * 4 * m;
 }

@@ -4,15 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
 import { systemAtSnr, weightsAndGains } from '../../../lib/papers/wmmse/system';
-import { extendGamma, initialGamma, pgdTerms, projectPower, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
+import { extendGamma, initialGamma, pgdTerms, projectPowerReal, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
 import { makeTestSet, trainUnfolded, evaluateUnfolded } from '../../../lib/papers/wmmse/training';
 import { classicWmmse } from '../../../lib/papers/wmmse/wmmse';
 import { setup, assertClose, arr } from '../../helpers';
 
 test('∇f(V) = 2(AV − B) of (12) equals the autodiff gradient of f(V) = Σ α_i w_i e_i', async () => {
   await setup();
-  const sys = systemAtSnr(10, 3, 4, { alpha: [1, 2, 0.5] });
-  const { h } = makeTestSet(new Rng(5), 3, 3, 4);
+  const sys = systemAtSnr({ snrDb: 10, users: 3, antennas: 4, alpha: [1, 2, 0.5] });
+  const { h } = makeTestSet(new Rng(5), { count: 3, users: 3, antennas: 4 });
   const v0 = new Rng(6).complexNormal([3, 4, 3]);
   const { wgt, u } = weightsAndGains(h, v0, sys.noiseVar);
   const alpha = tf.tensor1d(sys.alpha);
@@ -33,23 +33,29 @@ test('∇f(V) = 2(AV − B) of (12) equals the autodiff gradient of f(V) = Σ α
 
 test('projection (13): identity inside the ball, onto the sphere outside', async () => {
   await setup();
+  // on the real embedding [Re V; Im V]: ‖·‖_F is that of V
   const v = new Rng(7).complexNormal([5, 4, 4]);
+  const vs = tf.concat([v.re, v.im], 1);
   const n2 = arr(C.frobNorm2(v));
   const p = 3;
-  const out = projectPower(v, p);
-  const m2 = arr(C.frobNorm2(out));
+  const out = projectPowerReal(vs, p);
+  const m2 = arr(tf.sum(tf.square(out), [1, 2]));
   for (let i = 0; i < 5; i++) {
     if (n2[i] <= p) assertClose(m2[i], n2[i], 1e-4);
     else assertClose(m2[i], p, 1e-4 * p);
   }
-  const small = C.scale(v, 0.01);
-  assertClose(arr(projectPower(small, p).re), arr(small.re), 1e-7, 'inside: unchanged');
+  // outside the ball the direction is kept: out = c·vs with c = √P/‖V‖
+  for (let i = 0; i < 5; i++) {
+    if (n2[i] > p) assertClose(arr(out.slice([i], [1])), arr(vs.slice([i], [1])).map((x) => x * Math.sqrt(p / n2[i])), 1e-5, `batch ${i}`);
+  }
+  const small = tf.mul(vs, 0.01);
+  assertClose(arr(projectPowerReal(small, p)), arr(small), 1e-7, 'inside: unchanged');
 });
 
 test('unfolded output satisfies Tr(VVᴴ) ≤ P for any step sizes, including negative and huge', async () => {
   await setup();
-  const sys = systemAtSnr(20, 4, 4);
-  const { h } = makeTestSet(new Rng(8), 64, 4, 4);
+  const sys = systemAtSnr({ snrDb: 20, users: 4, antennas: 4 });
+  const { h } = makeTestSet(new Rng(8), { count: 64, users: 4, antennas: 4 });
   for (const g of [[[1, 1, 1, 1], [0.5, 2, -3, 100]], [[-50, 1e4, 0, 1], [1, 1, 1, 1]]]) {
     const out = unfoldedForward(h, tf.tensor2d(g), sys, 4);
     for (const v of out.perLayer) {
@@ -61,19 +67,19 @@ test('unfolded output satisfies Tr(VVᴴ) ≤ P for any step sizes, including ne
 
 test('γ = 0 leaves V at the matched-filter initialisation', async () => {
   await setup();
-  const sys = systemAtSnr(10, 4, 4);
-  const { h } = makeTestSet(new Rng(9), 10, 4, 4);
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
+  const { h } = makeTestSet(new Rng(9), { count: 10, users: 4, antennas: 4 });
   const out = unfoldedForward(h, tf.zeros([2, 4]), sys, 4);
   const w0 = wsrPerLayer(h, out, sys);
-  const base = classicWmmse(makeTestSet(new Rng(9), 10, 4, 4).f64, sys, { maxIter: 1, tol: 0 }).wsrTrace[0];
+  const base = classicWmmse(makeTestSet(new Rng(9), { count: 10, users: 4, antennas: 4 }).f64, sys, { maxIter: 1, tol: 0 }).wsrTrace[0];
   assertClose(arr(w0).slice(0, 10), base, 1e-3, 'γ = 0 keeps the matched-filter WSR');
 });
 
 test('many small PGD steps converge to the classic (5c) update: both implementations agree after one iteration', async () => {
   await setup();
   for (const snr of [10, 20]) {
-    const sys = systemAtSnr(snr, 4, 4);
-    const set = makeTestSet(new Rng(`pgd${snr}`), 8, 4, 4);
+    const sys = systemAtSnr({ snrDb: snr, users: 4, antennas: 4 });
+    const set = makeTestSet(new Rng(`pgd${snr}`), { count: 8, users: 4, antennas: 4 });
     // γ below 1/L_f for these channels: the projected gradient iteration converges to the minimiser of (9)
     const steps = 1500;
     const gamma = tf.fill([1, 1], snr === 10 ? 0.02 : 0.2);
@@ -87,8 +93,8 @@ test('many small PGD steps converge to the classic (5c) update: both implementat
 
 test('the loss (14) sums every layer; γ gradients are finite; extension keeps trained steps', async () => {
   await setup();
-  const sys = systemAtSnr(10, 4, 4);
-  const { h } = makeTestSet(new Rng(10), 20, 4, 4);
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
+  const { h } = makeTestSet(new Rng(10), { count: 20, users: 4, antennas: 4 });
   const gamma = tf.tensor2d([[1, 0.5, 0.3, 0.2], [0.2, 0.1, 0.1, 0.1]]);
   const loss = arr(unfoldedLoss(h, gamma, sys, 4))[0];
   const per = wsrPerLayer(h, unfoldedForward(h, gamma, sys, 4), sys);
@@ -104,9 +110,9 @@ test('the loss (14) sums every layer; γ gradients are finite; extension keeps t
 
 test('training raises the WSR above the untrained network and keeps tf.memory flat', async () => {
   await setup();
-  const sys = systemAtSnr(10, 4, 4);
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
   const shape = { layers: 1, pgdSteps: 4, sameGamma: false };
-  const test = makeTestSet(new Rng('held-out'), 500, 4, 4);
+  const test = makeTestSet(new Rng('held-out'), { count: 500, users: 4, antennas: 4 });
   const before = tf.memory().numTensors;
   const trained = await trainUnfolded(shape, sys, { steps: 150, batch: 50, learningRate: 0.02 }, new Rng('train'));
   assert.equal(tf.memory().numTensors, before, 'no tensors left behind by training');

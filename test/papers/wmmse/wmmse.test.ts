@@ -11,8 +11,8 @@ import { setup, assertClose, arr } from '../../helpers';
 
 test('WSR via w_i = 1 + SINR_i agrees with the phy metric and with the float64 one', async () => {
   await setup();
-  const sys = systemAtSnr(10, 4, 4, { alpha: [1, 0.5, 2, 1] });
-  const set = makeTestSet(new Rng(1), 50, 4, 4);
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4, alpha: [1, 0.5, 2, 1] });
+  const set = makeTestSet(new Rng(1), { count: 50, users: 4, antennas: 4 });
   const v = matchedFilterInit(set.h, sys.power);
   const ours = arr(wsr(set.h, v, sys));
   const phy = arr(weightedSumRate(set.h, v, sys.noiseVar, sys.alpha));
@@ -25,8 +25,8 @@ test('WSR via w_i = 1 + SINR_i agrees with the phy metric and with the float64 o
 
 test('(5b) u_i is the MMSE receiver: it minimises the MSE e_i(u) of (10) for fixed V', async () => {
   await setup();
-  const sys = systemAtSnr(5, 3, 4);
-  const set = makeTestSet(new Rng(2), 4, 3, 4);
+  const sys = systemAtSnr({ snrDb: 5, users: 3, antennas: 4 });
+  const set = makeTestSet(new Rng(2), { count: 4, users: 3, antennas: 4 });
   const v = new Rng(3).complexNormal([4, 4, 3]);
   const { u } = weightsAndGains(set.h, v, sys.noiseVar);
   // e(u) = |u|² (Σ_j |g_ij|² + σ²) − 2 Re(u* g_ii) + 1 is minimised at u = g_ii/(Σ + σ²): ∂e/∂u* = 0
@@ -43,8 +43,8 @@ test('(5b) u_i is the MMSE receiver: it minimises the MSE e_i(u) of (10) for fix
 test('classic WMMSE: power met to 1e-4, WSR never decreases, stops by the 1e-4 rule', async () => {
   await setup();
   for (const snr of [0, 10, 20]) {
-    const sys = systemAtSnr(snr, 4, 4);
-    const set = makeTestSet(new Rng(`wm${snr}`), 200, 4, 4);
+    const sys = systemAtSnr({ snrDb: snr, users: 4, antennas: 4 });
+    const set = makeTestSet(new Rng(`wm${snr}`), { count: 200, users: 4, antennas: 4 });
     const res = classicWmmse(set.f64, sys, { maxIter: 300 });
     assert.ok(res.maxPowerError <= 1e-4, `SNR ${snr}: power error ${res.maxPowerError}`);
     for (let b = 0; b < 200; b++) {
@@ -63,8 +63,8 @@ test('classic WMMSE: power met to 1e-4, WSR never decreases, stops by the 1e-4 r
 
 test('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (MRT is optimal for N = 1)', async () => {
   await setup();
-  const sys = systemAtSnr(10, 1, 6);
-  const set = makeTestSet(new Rng(4), 20, 1, 6);
+  const sys = systemAtSnr({ snrDb: 10, users: 1, antennas: 6 });
+  const set = makeTestSet(new Rng(4), { count: 20, users: 1, antennas: 6 });
   const res = classicWmmse(set.f64, sys, { maxIter: 100, powerTol: 1e-12 });
   const final = res.wsrTrace[res.wsrTrace.length - 1];
   for (let b = 0; b < 20; b++) {
@@ -77,8 +77,8 @@ test('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (M
 
 test('trace: false runs the same iterations without recording the WSR', async () => {
   await setup();
-  const sys = systemAtSnr(10, 4, 4);
-  const set = makeTestSet(new Rng(11), 30, 4, 4);
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
+  const set = makeTestSet(new Rng(11), { count: 30, users: 4, antennas: 4 });
   const a = classicWmmse(set.f64, sys, { maxIter: 3, tol: 0 });
   const b = classicWmmse(set.f64, sys, { maxIter: 3, tol: 0, trace: false });
   assert.equal(b.wsrTrace.length, 1);
@@ -89,9 +89,9 @@ test('trace: false runs the same iterations without recording the WSR', async ()
 
 test('bad input is named', async () => {
   await setup();
-  assert.throws(() => systemAtSnr(NaN, 4, 4), /systemAtSnr: snrDb must be a finite number/);
-  assert.throws(() => systemAtSnr(10, 4, 4, { alpha: [1, 1] }), /needs 4 priorities/);
-  const set = makeTestSet(new Rng(1), 2, 4, 4);
-  assert.throws(() => classicWmmse(set.f64, systemAtSnr(10, 3, 4), { maxIter: 2 }), /classicWmmse\(sys.alpha\): needs 4 priorities/);
-  assert.throws(() => classicWmmse(set.f64, systemAtSnr(10, 4, 4), { maxIter: 0 }), /maxIter must be a positive integer/);
+  assert.throws(() => systemAtSnr({ snrDb: NaN, users: 4, antennas: 4 }), /systemAtSnr: snrDb must be a finite number/);
+  assert.throws(() => systemAtSnr({ snrDb: 10, users: 4, antennas: 4, alpha: [1, 1] }), /needs 4 priorities/);
+  const set = makeTestSet(new Rng(1), { count: 2, users: 4, antennas: 4 });
+  assert.throws(() => classicWmmse(set.f64, systemAtSnr({ snrDb: 10, users: 3, antennas: 4 }), { maxIter: 2 }), /classicWmmse\(sys.alpha\): needs 4 priorities/);
+  assert.throws(() => classicWmmse(set.f64, systemAtSnr({ snrDb: 10, users: 4, antennas: 4 }), { maxIter: 0 }), /maxIter must be a positive integer/);
 });
