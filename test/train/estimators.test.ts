@@ -1,12 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { gumbelSoftmax, gumbelSoftmaxSt, quantizeSte, signSte } from '../../lib/train/estimators';
 import { Rng } from '../../lib/core/random';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
-test('signSte: forward ξ·sign with sign(0)=+1, backward 1{|x|≤ξ}', async () => {
-  await setup();
+backendTest('signSte: forward ξ·sign with sign(0)=+1, backward 1{|x|≤ξ}', async () => {
   const x = tf.tensor1d([-2, -0.5, 0, 0.3, 1.5]);
   assertClose(arr(signSte(x, 1)), [-1, -1, 1, 1, 1], 0);
   assertClose(arr(signSte(x, 0.5)), [-0.5, -0.5, 0.5, 0.5, 0.5], 0);
@@ -15,16 +13,14 @@ test('signSte: forward ξ·sign with sign(0)=+1, backward 1{|x|≤ξ}', async ()
   assert.throws(() => signSte(x, 0), /signSte\(xi\)/);
 });
 
-test('quantizeSte passes gradients inside the clip range only', async () => {
-  await setup();
+backendTest('quantizeSte passes gradients inside the clip range only', async () => {
   const x = tf.tensor1d([-3, -1, 0.2, 2.6]);
   const g = tf.grad((v: tf.Tensor) => tf.sum(quantizeSte(v, tf.round, -2, 2)))(x);
   assertClose(arr(g), [0, 1, 1, 0], 0);
   assertClose(arr(quantizeSte(x, tf.round, -2, 2)), [-3, -1, 0, 3], 0);
 });
 
-test('Gumbel-max samples follow softmax(logits) (Monte Carlo, 5σ)', async () => {
-  await setup();
+backendTest('Gumbel-max samples follow softmax(logits) (Monte Carlo, 5σ)', async () => {
   const logits = tf.tensor1d([0.5, -1, 2, 0]);
   const p = arr(tf.softmax(logits));
   const n = 20000;
@@ -38,8 +34,7 @@ test('Gumbel-max samples follow softmax(logits) (Monte Carlo, 5σ)', async () =>
   assertClose(arr(tf.sum(hard, -1)), new Float32Array(n).fill(1), 0);
 });
 
-test('straight-through Gumbel-softmax: gradient equals that of the soft sample', async () => {
-  await setup();
+backendTest('straight-through Gumbel-softmax: gradient equals that of the soft sample', async () => {
   const logits = tf.tensor2d([[0.1, 0.7, -0.3], [1, 0, 0.5]]);
   const w = tf.tensor2d([[1, 2, 3], [-1, 0.5, 2]]);
   const gSt = tf.grad((l: tf.Tensor) => tf.sum(tf.mul(gumbelSoftmaxSt(l, 0.7, new Rng(5)), w)))(logits);

@@ -1,10 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { clipByGlobalNorm, train } from '../../lib/train/loop';
 import { RecordingProgress } from '../../lib/train/progress';
 import { Rng } from '../../lib/core/random';
-import { setup, assertClose, arr } from '../helpers';
+import { backendTest, assertClose, arr } from '../helpers';
 
 /** Least squares y = X w* + noise: the loop must reach the closed-form solution (XᵀX)⁻¹Xᵀy. */
 function problem(seed: number) {
@@ -26,8 +25,7 @@ function problem(seed: number) {
   return { x: Float32Array.from(x), y: Float32Array.from(y), n, d, wLs, rng };
 }
 
-test('Adam minibatch loop converges to the least-squares solution; tensors stay flat', async () => {
-  await setup();
+backendTest('Adam minibatch loop converges to the least-squares solution; tensors stay flat', async () => {
   const p = problem(1);
   const w = tf.variable(tf.zeros([p.d, 1]));
   const bs = 32;
@@ -60,8 +58,7 @@ test('Adam minibatch loop converges to the least-squares solution; tensors stay 
   w.dispose();
 });
 
-test('early stopping halts on a rising validation loss and restores the best parameters', async () => {
-  await setup();
+backendTest('early stopping halts on a rising validation loss and restores the best parameters', async () => {
   const w = tf.variable(tf.scalar(0));
   let calls = 0;
   // training pushes w up forever; validation is best at w = 1
@@ -86,8 +83,7 @@ test('early stopping halts on a rising validation loss and restores the best par
   w.dispose();
 });
 
-test('non-finite losses throw or are skipped; bad settings are named', async () => {
-  await setup();
+backendTest('non-finite losses throw or are skipped; bad settings are named', async () => {
   const w = tf.variable(tf.scalar(1));
   const cfg = { variables: [w], batch: () => null, loss: () => tf.div(w, 0) as tf.Scalar, epochs: 1, stepsPerEpoch: 2, learningRate: 0.1 };
   await assert.rejects(train(cfg), /loss is Infinity at epoch 0, step 0/);
@@ -100,8 +96,7 @@ test('non-finite losses throw or are skipped; bad settings are named', async () 
   w.dispose();
 });
 
-test('clipByGlobalNorm rescales to the clip norm and keeps the direction', async () => {
-  await setup();
+backendTest('clipByGlobalNorm rescales to the clip norm and keeps the direction', async () => {
   const g = { a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) };
   const c = clipByGlobalNorm(g, 1);
   assertClose([...arr(c.a), ...arr(c.b)], [0.6, 0, 0, 0.8], 1e-6);

@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +9,7 @@ import { train, TrainHistory } from '../../lib/train/loop';
 import { ParamSet } from '../../lib/train/params';
 import { conv1d, dense, sequential } from '../../lib/train/layers';
 import { loadCheckpoint, restoreInto, saveCheckpoint } from '../../lib/train/checkpoint';
-import { setup, arr } from '../helpers';
+import { backendTest, arr } from '../helpers';
 
 /** Target: y = Σ_t tanh((x ⋆ g)_t) for a fixed filter g; x: [batch, 16, 1]. */
 function target(x: tf.Tensor): tf.Tensor {
@@ -36,8 +35,7 @@ async function run(seed: number): Promise<{ params: ParamSet; history: TrainHist
   return { params, history, net };
 }
 
-test('a ParamSet model trains with train(): loss falls, memory flat, one seed gives the same run, checkpoint restores its predictions', async () => {
-  await setup();
+backendTest('a ParamSet model trains with train(): loss falls, memory flat, one seed gives the same run, checkpoint restores its predictions', async () => {
   const before = tf.memory().numTensors;
   const a = await run(1);
   const n0 = tf.memory().numTensors;

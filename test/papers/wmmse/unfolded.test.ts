@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../../lib/core/complex';
@@ -7,10 +6,9 @@ import { systemAtSnr, weightsAndGains } from '../../../lib/papers/wmmse/system';
 import { extendGamma, initialGamma, pgdTerms, projectPowerReal, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
 import { makeTestSet, trainUnfolded, evaluateUnfolded } from '../../../lib/papers/wmmse/training';
 import { classicWmmse } from '../../../lib/papers/wmmse/wmmse';
-import { setup, assertClose, arr } from '../../helpers';
+import { backendTest, assertClose, arr } from '../../helpers';
 
-test('∇f(V) = 2(AV − B) of (12) equals the autodiff gradient of f(V) = Σ α_i w_i e_i', async () => {
-  await setup();
+backendTest('∇f(V) = 2(AV − B) of (12) equals the autodiff gradient of f(V) = Σ α_i w_i e_i', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 3, antennas: 4, alpha: [1, 2, 0.5] });
   const { h } = makeTestSet(new Rng(5), { count: 3, users: 3, antennas: 4 });
   const v0 = new Rng(6).complexNormal([3, 4, 3]);
@@ -31,8 +29,7 @@ test('∇f(V) = 2(AV − B) of (12) equals the autodiff gradient of f(V) = Σ α
   assertClose(arr(ours.im), arr(gi), 2e-3 * Math.max(1, ...Array.from(arr(gi)).map(Math.abs)), 'Im ∇f');
 });
 
-test('projection (13): identity inside the ball, onto the sphere outside', async () => {
-  await setup();
+backendTest('projection (13): identity inside the ball, onto the sphere outside', async () => {
   // on the real embedding [Re V; Im V]: ‖·‖_F is that of V
   const v = new Rng(7).complexNormal([5, 4, 4]);
   const vs = tf.concat([v.re, v.im], 1);
@@ -52,8 +49,7 @@ test('projection (13): identity inside the ball, onto the sphere outside', async
   assertClose(arr(projectPowerReal(small, p)), arr(small), 1e-7, 'inside: unchanged');
 });
 
-test('unfolded output satisfies Tr(VVᴴ) ≤ P for any step sizes, including negative and huge', async () => {
-  await setup();
+backendTest('unfolded output satisfies Tr(VVᴴ) ≤ P for any step sizes, including negative and huge', async () => {
   const sys = systemAtSnr({ snrDb: 20, users: 4, antennas: 4 });
   const { h } = makeTestSet(new Rng(8), { count: 64, users: 4, antennas: 4 });
   for (const g of [[[1, 1, 1, 1], [0.5, 2, -3, 100]], [[-50, 1e4, 0, 1], [1, 1, 1, 1]]]) {
@@ -65,8 +61,7 @@ test('unfolded output satisfies Tr(VVᴴ) ≤ P for any step sizes, including ne
   }
 });
 
-test('γ = 0 leaves V at the matched-filter initialisation', async () => {
-  await setup();
+backendTest('γ = 0 leaves V at the matched-filter initialisation', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
   const { h } = makeTestSet(new Rng(9), { count: 10, users: 4, antennas: 4 });
   const out = unfoldedForward(h, tf.zeros([2, 4]), sys, 4);
@@ -75,8 +70,7 @@ test('γ = 0 leaves V at the matched-filter initialisation', async () => {
   assertClose(arr(w0).slice(0, 10), base, 1e-3, 'γ = 0 keeps the matched-filter WSR');
 });
 
-test('many small PGD steps converge to the classic (5c) update: both implementations agree after one iteration', async () => {
-  await setup();
+backendTest('many small PGD steps converge to the classic (5c) update: both implementations agree after one iteration', async () => {
   for (const snr of [10, 20]) {
     const sys = systemAtSnr({ snrDb: snr, users: 4, antennas: 4 });
     const set = makeTestSet(new Rng(`pgd${snr}`), { count: 8, users: 4, antennas: 4 });
@@ -91,8 +85,7 @@ test('many small PGD steps converge to the classic (5c) update: both implementat
   }
 });
 
-test('the loss (14) sums every layer; γ gradients are finite; extension keeps trained steps', async () => {
-  await setup();
+backendTest('the loss (14) sums every layer; γ gradients are finite; extension keeps trained steps', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
   const { h } = makeTestSet(new Rng(10), { count: 20, users: 4, antennas: 4 });
   const gamma = tf.tensor2d([[1, 0.5, 0.3, 0.2], [0.2, 0.1, 0.1, 0.1]]);
@@ -108,8 +101,7 @@ test('the loss (14) sums every layer; γ gradients are finite; extension keeps t
   assert.throws(() => initialGamma({ layers: 0, pgdSteps: 4, sameGamma: false }), /layers must be a positive integer/);
 });
 
-test('training raises the WSR above the untrained network and keeps tf.memory flat', async () => {
-  await setup();
+backendTest('training raises the WSR above the untrained network and keeps tf.memory flat', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
   const shape = { layers: 1, pgdSteps: 4, sameGamma: false };
   const test = makeTestSet(new Rng('held-out'), { count: 500, users: 4, antennas: 4 });

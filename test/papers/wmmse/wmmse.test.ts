@@ -1,4 +1,3 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../../lib/core/complex';
@@ -7,10 +6,9 @@ import { weightedSumRate } from '../../../lib/phy/metrics';
 import { matchedFilterInit, systemAtSnr, weightsAndGains, wsr } from '../../../lib/papers/wmmse/system';
 import { classicWmmse, wsrF64 } from '../../../lib/papers/wmmse/wmmse';
 import { makeTestSet } from '../../../lib/papers/wmmse/training';
-import { setup, assertClose, arr } from '../../helpers';
+import { backendTest, assertClose, arr } from '../../helpers';
 
-test('WSR via w_i = 1 + SINR_i agrees with the phy metric and with the float64 one', async () => {
-  await setup();
+backendTest('WSR via w_i = 1 + SINR_i agrees with the phy metric and with the float64 one', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4, alpha: [1, 0.5, 2, 1] });
   const set = makeTestSet(new Rng(1), { count: 50, users: 4, antennas: 4 });
   const v = matchedFilterInit(set.h, sys.power);
@@ -23,8 +21,7 @@ test('WSR via w_i = 1 + SINR_i agrees with the phy metric and with the float64 o
   assertClose(arr(C.frobNorm2(v)), new Float32Array(50).fill(sys.power), 1e-3 * sys.power, 'Tr(VVᴴ) = P');
 });
 
-test('(5b) u_i is the MMSE receiver: it minimises the MSE e_i(u) of (10) for fixed V', async () => {
-  await setup();
+backendTest('(5b) u_i is the MMSE receiver: it minimises the MSE e_i(u) of (10) for fixed V', async () => {
   const sys = systemAtSnr({ snrDb: 5, users: 3, antennas: 4 });
   const set = makeTestSet(new Rng(2), { count: 4, users: 3, antennas: 4 });
   const v = new Rng(3).complexNormal([4, 4, 3]);
@@ -40,8 +37,7 @@ test('(5b) u_i is the MMSE receiver: it minimises the MSE e_i(u) of (10) for fix
   assertClose(arr(grads[1]), new Float32Array(12), 1e-4, '∂e/∂Im u');
 });
 
-test('classic WMMSE: power met to 1e-4, WSR never decreases, stops by the 1e-4 rule', async () => {
-  await setup();
+backendTest('classic WMMSE: power met to 1e-4, WSR never decreases, stops by the 1e-4 rule', async () => {
   for (const snr of [0, 10, 20]) {
     const sys = systemAtSnr({ snrDb: snr, users: 4, antennas: 4 });
     const set = makeTestSet(new Rng(`wm${snr}`), { count: 200, users: 4, antennas: 4 });
@@ -61,8 +57,7 @@ test('classic WMMSE: power met to 1e-4, WSR never decreases, stops by the 1e-4 r
   }
 });
 
-test('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (MRT is optimal for N = 1)', async () => {
-  await setup();
+backendTest('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (MRT is optimal for N = 1)', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 1, antennas: 6 });
   const set = makeTestSet(new Rng(4), { count: 20, users: 1, antennas: 6 });
   const res = classicWmmse(set.f64, sys, { maxIter: 100, powerTol: 1e-12 });
@@ -75,8 +70,7 @@ test('classic WMMSE reaches the single-user optimum log2(1 + P‖h‖²/σ²) (M
   }
 });
 
-test('trace: false runs the same iterations without recording the WSR', async () => {
-  await setup();
+backendTest('trace: false runs the same iterations without recording the WSR', async () => {
   const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
   const set = makeTestSet(new Rng(11), { count: 30, users: 4, antennas: 4 });
   const a = classicWmmse(set.f64, sys, { maxIter: 3, tol: 0 });
@@ -87,8 +81,7 @@ test('trace: false runs the same iterations without recording the WSR', async ()
   assert.throws(() => classicWmmse(set.f64, sys, { maxIter: 3, trace: false }), /trace\): false needs tol <= 0/);
 });
 
-test('bad input is named', async () => {
-  await setup();
+backendTest('bad input is named', async () => {
   assert.throws(() => systemAtSnr({ snrDb: NaN, users: 4, antennas: 4 }), /systemAtSnr: snrDb must be a finite number/);
   assert.throws(() => systemAtSnr({ snrDb: 10, users: 4, antennas: 4, alpha: [1, 1] }), /needs 4 priorities/);
   const set = makeTestSet(new Rng(1), { count: 2, users: 4, antennas: 4 });

@@ -1,10 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../lib/core/random';
 import { ParamSet } from '../../../lib/train/params';
 import { conv1d, conv2d, Conv2dOptions } from '../../../lib/train/layers';
-import { setup, assertClose, arr } from '../../helpers';
+import { backendTest, assertClose, arr } from '../../helpers';
 import { checkGradients, conv2dRef, Conv2dRefSpec, RefPad, valuesOf, weightedSum } from './reference';
 
 interface Case {
@@ -39,8 +38,7 @@ function options(c: Case, cin: number, cout: number): Conv2dOptions {
   };
 }
 
-test('conv2d forward equals the direct loop convolution (padding, stride, dilation)', async () => {
-  await setup();
+backendTest('conv2d forward equals the direct loop convolution (padding, stride, dilation)', async () => {
   const rng = new Rng(10);
   for (const c of CASES) {
     const params = new ParamSet(rng.fork(c.what));
@@ -58,8 +56,7 @@ test('conv2d forward equals the direct loop convolution (padding, stride, dilati
   }
 });
 
-test('conv1d forward equals the direct loop convolution (a conv2d of height 1)', async () => {
-  await setup();
+backendTest('conv1d forward equals the direct loop convolution (a conv2d of height 1)', async () => {
   const rng = new Rng(11);
   const cases: { k: number; s?: number; d?: number; padding: 'same' | 'valid' | number }[] = [
     { k: 3, padding: 'same' }, { k: 4, padding: 'valid' }, { k: 3, s: 2, padding: 2 }, { k: 2, d: 3, padding: 'same' }, { k: 4, s: 3, padding: 'same' }, { k: 3, s: 2, d: 2, padding: 1 },
@@ -81,8 +78,7 @@ test('conv1d forward equals the direct loop convolution (a conv2d of height 1)',
   }
 });
 
-test('conv2d gradients (kernel, bias, input) equal finite differences of the loop convolution', async () => {
-  await setup();
+backendTest('conv2d gradients (kernel, bias, input) equal finite differences of the loop convolution', async () => {
   const rng = new Rng(12);
   for (const c of [CASES[0], CASES[2], CASES[4], CASES[5]]) {
     const params = new ParamSet(rng.fork(c.what));
@@ -103,8 +99,7 @@ test('conv2d gradients (kernel, bias, input) equal finite differences of the loo
   }
 });
 
-test('conv1d gradients equal finite differences (stride 2, padding 1)', async () => {
-  await setup();
+backendTest('conv1d gradients equal finite differences (stride 2, padding 1)', async () => {
   const rng = new Rng(13);
   const params = new ParamSet(rng);
   const f = conv1d(params, 'c', { inChannels: 2, outChannels: 3, kernelSize: 3, stride: 2, padding: 1, activation: 'tanh' });
@@ -124,8 +119,7 @@ test('conv1d gradients equal finite differences (stride 2, padding 1)', async ()
   params.dispose();
 });
 
-test('conv layers reject bad options and inputs, naming the layer, the option and the range', async () => {
-  await setup();
+backendTest('conv layers reject bad options and inputs, naming the layer, the option and the range', async () => {
   const params = new ParamSet(new Rng(14));
   const f = conv2d(params, 'img', { inChannels: 2, outChannels: 4, kernelSize: 3, padding: 'valid' });
   assert.deepEqual(params.shapes(), { 'img/kernel': [3, 3, 2, 4], 'img/bias': [4] });

@@ -1,14 +1,12 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../lib/core/random';
 import { ParamSet } from '../../../lib/train/params';
 import { dense, sequential } from '../../../lib/train/layers';
-import { setup, assertClose, arr } from '../../helpers';
+import { backendTest, assertClose, arr } from '../../helpers';
 import { checkGradients, denseRef, valuesOf, weightedSum } from './reference';
 
-test('dense forward equals an explicit matmul x W + b (any leading dims), then σ', async () => {
-  await setup();
+backendTest('dense forward equals an explicit matmul x W + b (any leading dims), then σ', async () => {
   const rng = new Rng(1);
   const params = new ParamSet(rng.fork('params'));
   const lin = dense(params, 'lin', { inUnits: 5, outUnits: 3, biasInit: { kind: 'normal', std: 1 } });
@@ -38,8 +36,7 @@ test('dense forward equals an explicit matmul x W + b (any leading dims), then �
   params.dispose();
 });
 
-test('dense gradients (kernel, bias, input) equal finite differences of the float64 loop', async () => {
-  await setup();
+backendTest('dense gradients (kernel, bias, input) equal finite differences of the float64 loop', async () => {
   const rng = new Rng(2);
   const params = new ParamSet(rng);
   const f = dense(params, 'd', { inUnits: 4, outUnits: 3, activation: 'tanh', biasInit: { kind: 'uniform', low: -0.5, high: 0.5 } });
@@ -57,8 +54,7 @@ test('dense gradients (kernel, bias, input) equal finite differences of the floa
   params.dispose();
 });
 
-test('sequential composes in one tidy; dense rejects bad options and inputs naming them', async () => {
-  await setup();
+backendTest('sequential composes in one tidy; dense rejects bad options and inputs naming them', async () => {
   const params = new ParamSet(new Rng(3));
   const net = sequential(
     dense(params, 'a', { inUnits: 3, outUnits: 8, activation: 'relu' }),

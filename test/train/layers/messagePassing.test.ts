@@ -1,10 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../lib/core/random';
 import { ParamSet } from '../../../lib/train/params';
 import { BipartiteFeatures, bipartiteInputs, messagePassing } from '../../../lib/train/layers';
-import { setup, assertClose, arr } from '../../helpers';
+import { backendTest, assertClose, arr } from '../../helpers';
 import { checkGradients, messagePassingRef, MpRefSpec, valuesOf, weightedSum } from './reference';
 
 const LRELU = { leakyRelu: 0.01 } as const;
@@ -15,8 +14,7 @@ function randomFeatures(rng: Rng, lead: number[], K: number, M: number, d: { e: 
 
 const f64 = (t: tf.Tensor) => Float64Array.from(arr(t));
 
-test('message passing equals eqs. (22)–(26) written as loops in the paper\'s (m, k) indexing (mean aggregation)', async () => {
-  await setup();
+backendTest('message passing equals eqs. (22)–(26) written as loops in the paper\'s (m, k) indexing (mean aggregation)', async () => {
   const rng = new Rng(20);
   const B = 2, K = 3, M = 5;
   const configs: (Omit<MpRefSpec, 'batch' | 'K' | 'M'>)[] = [
@@ -67,8 +65,7 @@ function smallGnn(params: ParamSet) {
   });
 }
 
-test('permutation equivariance: permuting users permutes edges (K axis) and users, antennas unchanged; same for antennas', async () => {
-  await setup();
+backendTest('permutation equivariance: permuting users permutes edges (K axis) and users, antennas unchanged; same for antennas', async () => {
   const rng = new Rng(21);
   const params = new ParamSet(rng.fork('gnn'));
   const gnn = smallGnn(params);
@@ -100,8 +97,7 @@ test('permutation equivariance: permuting users permutes edges (K axis) and user
   params.dispose();
 });
 
-test('message-passing gradients (every W, every input) equal finite differences of the loop definition', async () => {
-  await setup();
+backendTest('message-passing gradients (every W, every input) equal finite differences of the loop definition', async () => {
   const rng = new Rng(22);
   const B = 2, K = 2, M = 3;
   for (const c of [
@@ -135,8 +131,7 @@ test('message-passing gradients (every W, every input) equal finite differences 
   }
 });
 
-test('bipartiteInputs builds eqs. (27)–(29) from h [..., K, M] (= H_paperᵀ); one channel broadcasts over T symbol vectors', async () => {
-  await setup();
+backendTest('bipartiteInputs builds eqs. (27)–(29) from h [..., K, M] (= H_paperᵀ); one channel broadcasts over T symbol vectors', async () => {
   const rng = new Rng(23);
   const B = 2, T = 3, K = 2, M = 4;
   const h = rng.complexNormal([B, 1, K, M]);
@@ -166,8 +161,7 @@ test('bipartiteInputs builds eqs. (27)–(29) from h [..., K, M] (= H_paperᵀ);
   params.dispose();
 });
 
-test('messagePassing rejects inconsistent graphs and options, naming the layer and the shapes', async () => {
-  await setup();
+backendTest('messagePassing rejects inconsistent graphs and options, naming the layer and the shapes', async () => {
   const params = new ParamSet(new Rng(24));
   const layer = messagePassing(params, 'gnn/l1', { inUnits: 2, outUnits: 4 });
   const ok = { edge: tf.zeros([1, 3, 5, 2]), antenna: tf.zeros([1, 5, 2]), user: tf.zeros([1, 3, 2]) };
