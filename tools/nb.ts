@@ -1,7 +1,7 @@
 /**
  * `npm run nb -- <command>`: notebooks from the command line.
  *
- *   run <notebook.ipynb> [-p name=value]... [--out file] [--timeout seconds] [--inplace]
+ *   run <notebook.ipynb> [-p name=value]... [--out file] [--timeout seconds (0 = none)] [--inplace]
  *       Execute headless (tslab converter + executor, no Python), inject parameters after the cell
  *       tagged `parameters`, write the executed notebook (default results/executed/<name>.ipynb).
  *       Exits 1 on the first failing cell, naming it.
@@ -10,13 +10,13 @@
  *       through headless Chromium (Debian `chromium` + playwright-core).
  */
 import * as path from 'node:path';
-import { parseParam, ParamValue, runNotebook } from './notebookRunner';
+import { cellTimeoutMs, parseParam, ParamValue, runNotebook } from './notebookRunner';
 import { exportReport } from './report';
 
 function usage(msg?: string): never {
   if (msg) console.error(`nb: ${msg}`);
   console.error(
-    'usage:\n  npm run nb -- run <notebook.ipynb> [-p name=value]... [--out file] [--timeout seconds] [--inplace]\n' +
+    'usage:\n  npm run nb -- run <notebook.ipynb> [-p name=value]... [--out file] [--timeout seconds (0 = none)] [--inplace]\n' +
       '  npm run nb -- report <executed.ipynb> [--out file.html] [--png]',
   );
   process.exit(2);
@@ -38,7 +38,11 @@ async function main(argv: string[]): Promise<number> {
     } else if (a === '--out') out = rest[++i] ?? usage('--out needs a file');
     else if (a === '--timeout') {
       timeout = Number(rest[++i]);
-      if (!(timeout > 0)) usage('--timeout needs a number of seconds > 0');
+      try {
+        cellTimeoutMs(timeout);
+      } catch (e) {
+        usage(`--timeout: ${(e as Error).message}`);
+      }
     } else if (a === '--inplace') inplace = true;
     else if (a === '--png') png = true;
     else usage(`unknown option ${a}`);

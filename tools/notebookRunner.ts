@@ -150,13 +150,26 @@ function toNbOutput(o: CellOutput): nb.IOutput {
   return { output_type: 'error', ename: o.ename, evalue: o.evalue, traceback: o.traceback };
 }
 
+/** Longest per-cell limit Node's timers can hold (2³¹ − 1 ms); longer ones would fire at once. */
+export const MAX_CELL_TIMEOUT_SEC = Math.floor((2 ** 31 - 1) / 1000);
+
+/** The per-cell limit in ms (default 600 s); 0 means no limit. */
+export function cellTimeoutMs(sec: number | undefined): number {
+  const s = sec ?? 600;
+  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > MAX_CELL_TIMEOUT_SEC) {
+    throw new Error(`cell time limit must be a number of seconds in [0, ${MAX_CELL_TIMEOUT_SEC}] (0 = no limit); got ${String(sec)}`);
+  }
+  return s * 1000;
+}
+
+type ExitMessage = { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
+
 /** Run a notebook headless. Never throws for cell failures: they are in the result. */
 export async function runNotebook(file: string, opts: RunOptions = {}): Promise<RunResult> {
   const t0 = Date.now();
   const abs = path.resolve(file);
   const book = injectParameters(readNotebook(abs), opts.params ?? {});
-  const timeout = (opts.cellTimeoutSec ?? 600) * 1000;
-  if (!(timeout > 0)) throw new Error(`cellTimeoutSec must be > 0; got ${opts.cellTimeoutSec}`);
+  const timeout = cellTimeoutMs(opts.cellTimeoutSec);
   const root = path.resolve(__dirname, '..');
   const out = path.resolve(opts.out ?? path.join(root, 'results', 'executed', path.basename(abs)));
   const log = opts.log ?? (() => undefined);
@@ -167,9 +180,9 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     env: { ...process.env, PRECODING_NOTEBOOK: path.basename(abs, '.ipynb'), ...(opts.env ?? {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const pending: ((m: WorkerReply | { kind: 'exit'; code: number | null }) => void)[] = [];
-  const queue: (WorkerReply | { kind: 'exit'; code: number | null })[] = [];
-  const deliver = (m: WorkerReply | { kind: 'exit'; code: number | null }) => {
+  const pending: ((m: WorkerReply | ExitMessage) => void)[] = [];
+  const queue: (WorkerReply | ExitMessage)[] = [];
+  const deliver = (m: WorkerReply | ExitMessage) => {
     const w = pending.shift();
     if (w) w(m);
     else queue.push(m);
@@ -186,18 +199,21 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     }
     deliver(m);
   });
-  child.on('exit', (code) => deliver({ kind: 'exit', code }));
+  child.on('exit', (code, signal) => deliver({ kind: 'exit', code, signal }));
   const next = (ms: number) =>
-    new Promise<WorkerReply | { kind: 'exit'; code: number | null } | { kind: 'timeout' }>((resolve) => {
+    new Promise<WorkerReply | ExitMessage | { kind: 'timeout' }>((resolve) => {
       const q = queue.shift();
       if (q) return resolve(q);
-      const timer = setTimeout(() => {
-        const i = pending.indexOf(done);
-        if (i >= 0) pending.splice(i, 1);
-        resolve({ kind: 'timeout' });
-      }, ms);
-      const done = (m: WorkerReply | { kind: 'exit'; code: number | null }) => {
-        clearTimeout(timer);
+      // ms = 0: no limit
+      const timer = ms > 0
+        ? setTimeout(() => {
+            const i = pending.indexOf(done);
+            if (i >= 0) pending.splice(i, 1);
+            resolve({ kind: 'timeout' });
+          }, ms)
+        : undefined;
+      const done = (m: WorkerReply | ExitMessage) => {
+        if (timer) clearTimeout(timer);
         resolve(m);
       };
       pending.push(done);
@@ -233,7 +249,9 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
       const msg =
         reply.kind === 'timeout'
           ? `cell ${i + 1} exceeded the time limit of ${timeout / 1000}s`
-          : `the kernel process exited (code ${'code' in reply ? reply.code : '?'}) during cell ${i + 1}`;
+          : reply.kind === 'exit' && reply.signal
+            ? `the kernel process was killed by ${reply.signal} during cell ${i + 1}${reply.signal === 'SIGABRT' ? ' (out of memory?)' : ''}`
+            : `the kernel process exited (code ${reply.kind === 'exit' ? reply.code : '?'}) during cell ${i + 1}`;
       cellOutputs.set(i, [errorOutput(msg, msg)]);
       cells.push({ index: i, ok: false, seconds: timeout / 1000 });
       failure = { cell: i + 1, message: msg };
@@ -241,7 +259,8 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   }
   if (child.connected && child.exitCode === null) child.send({ kind: 'close' } satisfies WorkerRequest);
   setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+  // after a death by signal exitCode stays null (signalCode is set) and 'exit' has fired already
+  await new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
 
   for (const [i, outs] of cellOutputs) (book.cells[i] as nb.ICodeCell).outputs = outs.map(toNbOutput);
   book.metadata = {

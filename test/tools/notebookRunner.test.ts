@@ -80,3 +80,25 @@ test('markdown math is rendered by KaTeX, including display math', () => {
   assert.match(h, /class="katex-display"/);
   assert.match(h, /<li>item<\/li>/);
 });
+
+test('a kernel killed by a signal fails the run naming the cell and the signal; time limits are checked, 0 = none', async () => {
+  const book = {
+    cells: [
+      { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'console.log("before");' },
+      { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'process.kill(process.pid, "SIGKILL");' },
+      { cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source: 'console.log("never");' },
+    ],
+    metadata: {}, nbformat: 4, nbformat_minor: 5,
+  };
+  const file = path.join(tmp, 'killed.ipynb');
+  fs.writeFileSync(file, JSON.stringify(book));
+  const res = await runNotebook(file, { out: path.join(tmp, 'killed-out.ipynb') });
+  assert.equal(res.ok, false);
+  assert.deepEqual(res.failure, { cell: 2, message: 'the kernel process was killed by SIGKILL during cell 2' });
+  assert.ok(fs.existsSync(res.out), 'the executed notebook is written');
+  for (const bad of [Infinity, 2 ** 31, -1, NaN]) {
+    await assert.rejects(runNotebook(file, { cellTimeoutSec: bad }), /cell time limit must be a number of seconds in \[0, 2147483\] \(0 = no limit\)/);
+  }
+  const noLimit = await runNotebook(path.join(__dirname, '..', 'fixtures', 'hang.ipynb'), { cellTimeoutSec: 0, out: path.join(tmp, 'nolimit.ipynb') });
+  assert.ok(noLimit.ok, 'cellTimeoutSec 0 means no limit');
+});
