@@ -10,4 +10,8 @@ export type WorkerRequest = { kind: 'execute'; index: number; source: string } |
 export type WorkerReply =
   | { kind: 'ready' }
   | { kind: 'result'; index: number; ok: boolean; outputs: CellOutput[]; seconds: number; stderr: string }
-  | { kind: 'update'; displayId: string; output: CellOutput };
+  | { kind: 'update'; displayId: string; output: CellOutput }
+  /** an exception from a timer or promise a cell started, thrown after that cell had finished */
+  | { kind: 'late-error'; index: number; message: string; stack: string }
+  /** the worker drained its pending timers and is about to exit */
+  | { kind: 'closed' };

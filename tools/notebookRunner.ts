@@ -10,10 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as nb from '@jupyterlab/nbformat';
-import { writeFileAtomic } from '../lib/core/io';
+import { checkWritableFile, writeFileAtomic } from '../lib/core/io';
 import type { CellOutput, WorkerReply, WorkerRequest } from './notebookProtocol';
+import { injectParameters, ParamValue, sourceText, toSourceLines } from './notebookParams';
 
-export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
+export { declaredParameters, declaredParameterList, injectParameters, parseParam, sourceText } from './notebookParams';
+export type { ParamValue } from './notebookParams';
 
 export interface RunOptions {
   /** parameters to inject, e.g. { preset: 'quick', snrDb: 10 } */
@@ -43,15 +45,6 @@ export interface RunResult {
   seconds: number;
 }
 
-export function sourceText(s: nb.MultilineString): string {
-  return Array.isArray(s) ? s.join('') : s;
-}
-
-function toSourceLines(text: string): string[] {
-  const lines = text.split('\n');
-  return lines.map((l, i) => (i < lines.length - 1 ? l + '\n' : l)).filter((l, i) => l !== '' || i < lines.length - 1);
-}
-
 /** Read and validate an .ipynb file. */
 export function readNotebook(file: string): nb.INotebookContent {
   let text: string;
@@ -66,65 +59,26 @@ export function readNotebook(file: string): nb.INotebookContent {
   } catch (e) {
     throw new Error(`notebook ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  if (!json || !Array.isArray(json.cells) || json.nbformat !== 4) {
+  if (!json || typeof json !== 'object' || !Array.isArray(json.cells) || json.nbformat !== 4) {
     throw new Error(`notebook ${file} is not an nbformat 4 notebook (needs "nbformat": 4 and a "cells" array)`);
   }
+  json.cells.forEach((c: unknown, i: number) => {
+    const at = `notebook ${file}: cell ${i + 1}`;
+    if (!c || typeof c !== 'object' || Array.isArray(c)) throw new Error(`${at} is not an object`);
+    const cell = c as { cell_type?: unknown; source?: unknown; metadata?: unknown; outputs?: unknown };
+    if (cell.cell_type !== 'code' && cell.cell_type !== 'markdown' && cell.cell_type !== 'raw') {
+      throw new Error(`${at} has cell_type ${JSON.stringify(cell.cell_type)}; allowed: "code", "markdown", "raw"`);
+    }
+    const src = cell.source;
+    if (!(typeof src === 'string' || (Array.isArray(src) && src.every((l) => typeof l === 'string')))) {
+      throw new Error(`${at} has a source that is neither a string nor an array of strings`);
+    }
+    // tolerated and normalised: a cell without metadata (nbformat requires it, some tools drop it)
+    if (!cell.metadata || typeof cell.metadata !== 'object' || Array.isArray(cell.metadata)) cell.metadata = {};
+    if (cell.cell_type === 'code' && !Array.isArray(cell.outputs)) cell.outputs = [];
+  });
+  if (!json.metadata || typeof json.metadata !== 'object') json.metadata = {};
   return json;
-}
-
-function tags(cell: nb.ICell): string[] {
-  const t = (cell.metadata as { tags?: unknown }).tags;
-  return Array.isArray(t) ? t.map(String) : [];
-}
-
-/** Names a parameters cell declares (`let x = …`, `var x = …`, `const x = …`). */
-export function declaredParameters(source: string): string[] {
-  const names: string[] = [];
-  const re = /^\s*(?:export\s+)?(?:let|var|const)\s+([A-Za-z_$][\w$]*)/gm;
-  for (let m = re.exec(source); m; m = re.exec(source)) names.push(m[1]);
-  return names;
-}
-
-/** Parse `key=value` (value as JSON when it parses, else a string). */
-export function parseParam(arg: string): [string, ParamValue] {
-  const i = arg.indexOf('=');
-  if (i <= 0) throw new Error(`parameter "${arg}" must look like name=value`);
-  const key = arg.slice(0, i).trim();
-  const raw = arg.slice(i + 1);
-  if (!/^[A-Za-z_$][\w$]*$/.test(key)) throw new Error(`parameter name "${key}" is not an identifier`);
-  try {
-    return [key, JSON.parse(raw) as ParamValue];
-  } catch {
-    return [key, raw];
-  }
-}
-
-/**
- * The notebook with an `injected-parameters` cell after the `parameters` cell (any earlier injected
- * cell is replaced). Unknown parameter names are an error listing the declared ones.
- */
-export function injectParameters(book: nb.INotebookContent, params: Record<string, ParamValue>): nb.INotebookContent {
-  const cells = book.cells.filter((c) => !tags(c).includes('injected-parameters'));
-  const keys = Object.keys(params);
-  if (keys.length === 0) return { ...book, cells };
-  const at = cells.findIndex((c) => c.cell_type === 'code' && tags(c).includes('parameters'));
-  if (at < 0) throw new Error('the notebook has no code cell tagged "parameters"; cannot inject ' + keys.join(', '));
-  const declared = declaredParameters(sourceText(cells[at].source));
-  const unknown = keys.filter((k) => !declared.includes(k));
-  if (unknown.length) {
-    throw new Error(`unknown parameter(s) ${unknown.join(', ')}; the parameters cell declares: ${declared.join(', ') || '(none)'}`);
-  }
-  // the trailing `undefined;` keeps tslab from printing the last assigned value
-  const src = ['// Injected parameters', ...keys.map((k) => `${k} = ${JSON.stringify(params[k])};`), 'undefined;'].join('\n');
-  const injected: nb.ICodeCell = {
-    id: 'injected-parameters',
-    cell_type: 'code',
-    execution_count: null,
-    metadata: { tags: ['injected-parameters'] },
-    outputs: [],
-    source: toSourceLines(src),
-  };
-  return { ...book, cells: [...cells.slice(0, at + 1), injected, ...cells.slice(at + 1)] };
 }
 
 function errorOutput(message: string, stderr: string): CellOutput {
@@ -162,6 +116,8 @@ export function cellTimeoutMs(sec: number | undefined): number {
   return s * 1000;
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 type ExitMessage = { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
 /** Run a notebook headless. Never throws for cell failures: they are in the result. */
@@ -173,6 +129,8 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
   const root = path.resolve(__dirname, '..');
   const out = path.resolve(opts.out ?? path.join(root, 'results', 'executed', path.basename(abs)));
   const log = opts.log ?? (() => undefined);
+  // before the first cell: an output that cannot be written would waste the whole run
+  checkWritableFile(out, 'the executed notebook (--out)');
 
   const child: ChildProcess = fork(path.join(__dirname, 'notebookWorker.ts'), [], {
     cwd: path.dirname(abs),
@@ -188,7 +146,13 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
     else queue.push(m);
   };
   const cellOutputs = new Map<number, CellOutput[]>();
+  const lateErrors: Extract<WorkerReply, { kind: 'late-error' }>[] = [];
   child.on('message', (m: WorkerReply) => {
+    if (m.kind === 'late-error') {
+      lateErrors.push(m);
+      log(`[cell ${m.index + 1}/${book.cells.length}] FAILED later: ${m.message}`);
+      return;
+    }
     if (m.kind === 'update') {
       // a display shown by an earlier cell was updated
       for (const outs of cellOutputs.values()) {
@@ -219,8 +183,29 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
       pending.push(done);
     });
 
+  // Ctrl-C, SIGTERM or a closed terminal stop the kernel with the runner, then the runner dies of
+  // the same signal (nothing is written)
+  const onSignal = (sig: NodeJS.Signals) => {
+    child.kill('SIGKILL');
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    process.kill(process.pid, sig);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+
   const cells: CellReport[] = [];
   let failure: RunResult['failure'];
+  /** late exceptions fail the cell that started them (the first one fails the run) */
+  const takeLateErrors = () => {
+    for (const e of lateErrors.splice(0)) {
+      const at = e.index;
+      const outs = cellOutputs.get(at) ?? [];
+      outs.push(errorOutput(e.message, e.stack));
+      cellOutputs.set(at, outs);
+      const rep = cells.find((c) => c.index === at);
+      if (rep) rep.ok = false;
+      failure ??= { cell: at + 1, message: e.message };
+    }
+  };
   let execCount = 0;
   const ready = await next(120000);
   if (ready.kind !== 'ready') {
@@ -245,6 +230,7 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
         reply.outputs.push(errorOutput(msg, reply.stderr));
         failure = { cell: i + 1, message: msg };
       }
+      takeLateErrors();
     } else {
       const msg =
         reply.kind === 'timeout'
@@ -257,10 +243,17 @@ export async function runNotebook(file: string, opts: RunOptions = {}): Promise<
       failure = { cell: i + 1, message: msg };
     }
   }
-  if (child.connected && child.exitCode === null) child.send({ kind: 'close' } satisfies WorkerRequest);
+  if (failure?.message.includes('exceeded the time limit')) child.kill('SIGKILL'); // still busy in that cell
+  else if (child.connected && child.exitCode === null && child.signalCode === null) {
+    // the worker waits (≤ 2 s) for timers the cells left pending, reporting their late exceptions
+    child.send({ kind: 'close' } satisfies WorkerRequest);
+    await next(10000);
+  }
   setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   // after a death by signal exitCode stays null (signalCode is set) and 'exit' has fired already
   await new Promise<void>((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
+  for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+  takeLateErrors();
 
   for (const [i, outs] of cellOutputs) (book.cells[i] as nb.ICodeCell).outputs = outs.map(toNbOutput);
   book.metadata = {

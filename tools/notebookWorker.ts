@@ -5,6 +5,7 @@
  * same hook the kernel uses (`tslab/dist/jupyter`.lastWriteDisplayData); stdout/stderr are captured
  * the way the kernel captures them.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WorkerReply, WorkerRequest, CellOutput } from './notebookProtocol';
 
 interface Converter {
@@ -67,7 +68,6 @@ const cellConsole = {
 };
 
 const realStdout = process.stdout.write.bind(process.stdout);
-const realStderr = process.stderr.write.bind(process.stderr);
 process.stdout.write = ((chunk: string | Uint8Array) => {
   pushStream('stdout', typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
   return true;
@@ -101,32 +101,67 @@ function send(msg: WorkerReply): void {
   else realStdout(JSON.stringify(msg) + '\n');
 }
 
+/**
+ * Which cell started the code that is running: timers and promises created by a cell inherit its
+ * index, so an exception thrown later from them is charged to that cell, not to whichever is running.
+ */
+const cellContext = new AsyncLocalStorage<number>();
+/** the cell being executed (-1 between cells) and the last one executed */
+let running = -1;
+let lastExecuted = -1;
+let runningFailed = false;
+
+function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+}
+
+/** Wait (at most `ms`) for timers the cells left pending, so their late exceptions are reported. */
+async function drainTimers(ms: number): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms && activeTimers() > 0) await new Promise((r) => setTimeout(r, 20));
+}
+
 process.on('message', async (req: WorkerRequest) => {
   if (req.kind === 'close') {
+    await drainTimers(2000);
+    send({ kind: 'closed' });
     executor.close();
     convs.close();
     process.exit(0);
   }
   outputs = [];
   stderrText = '';
+  running = req.index;
+  runningFailed = false;
   const t0 = Date.now();
   let ok = false;
   try {
-    ok = await executor.execute(req.source);
+    ok = await cellContext.run(req.index, () => executor.execute(req.source));
   } catch (e) {
     cellConsole.error(e);
   }
   // let pending stream writes of this cell land
   await new Promise((r) => setImmediate(r));
-  send({ kind: 'result', index: req.index, ok, outputs, seconds: (Date.now() - t0) / 1000, stderr: stderrText });
+  running = -1;
+  lastExecuted = req.index;
+  send({ kind: 'result', index: req.index, ok: ok && !runningFailed, outputs, seconds: (Date.now() - t0) / 1000, stderr: stderrText });
 });
 
-process.on('uncaughtException', (err) => {
-  realStderr(`uncaught exception in notebook code: ${err.stack ?? err}\n`);
-  pushStream('stderr', `UncaughtException: ${err.stack ?? err}\n`);
-});
-process.on('unhandledRejection', (reason) => {
-  pushStream('stderr', `UnhandledPromiseRejection: ${String(reason)}\n`);
-});
+/** An exception nobody caught: it fails the cell that started it (or, without context, the running one). */
+function uncaught(kind: 'UncaughtException' | 'UnhandledPromiseRejection', err: unknown): void {
+  const stack = err instanceof Error ? err.stack ?? String(err) : String(err);
+  const origin = cellContext.getStore() ?? (running >= 0 ? running : lastExecuted);
+  if (origin === running) {
+    runningFailed = true;
+    pushStream('stderr', `${kind}: ${stack}\n`);
+    return;
+  }
+  const first = stack.split('\n')[0];
+  send({ kind: 'late-error', index: origin, message: `${kind} after the cell finished (from a timer or promise it started): ${first}`, stack });
+}
+process.on('uncaughtException', (err) => uncaught('UncaughtException', err));
+process.on('unhandledRejection', (reason) => uncaught('UnhandledPromiseRejection', reason));
+// the runner is gone (killed, or its IPC closed): a kernel never outlives its runner
+process.on('disconnect', () => process.exit(1));
 
 send({ kind: 'ready' });

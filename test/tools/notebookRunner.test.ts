@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as nb from '@jupyterlab/nbformat';
-import { declaredParameters, injectParameters, parseParam, readNotebook, runNotebook, sourceText } from '../../tools/notebookRunner';
+import { spawn } from 'node:child_process';
+import { declaredParameterList, declaredParameters, injectParameters, parseParam, readNotebook, runNotebook, sourceText } from '../../tools/notebookRunner';
 import { exportReport, markdownToHtml } from '../../tools/report';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'tiny.ipynb');
@@ -101,4 +102,118 @@ test('a kernel killed by a signal fails the run naming the cell and the signal; 
   }
   const noLimit = await runNotebook(path.join(__dirname, '..', 'fixtures', 'hang.ipynb'), { cellTimeoutSec: 0, out: path.join(tmp, 'nolimit.ipynb') });
   assert.ok(noLimit.ok, 'cellTimeoutSec 0 means no limit');
+});
+
+function notebook(sources: string[], paramsCell?: string): nb.INotebookContent {
+  const cells: nb.ICell[] = sources.map((source) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source }));
+  if (paramsCell !== undefined) cells.unshift({ cell_type: 'code', metadata: { tags: ['parameters'] }, outputs: [], execution_count: null, source: paramsCell });
+  return { cells, metadata: {}, nbformat: 4, nbformat_minor: 5 };
+}
+
+function writeBook(name: string, book: nb.INotebookContent): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, JSON.stringify(book));
+  return file;
+}
+
+test('parameters: non-finite numbers, null, const, multiple declarators, typed defaults, cells without metadata', () => {
+  assert.throws(() => parseParam('n=1e400'), /parameter n: Infinity is not a finite number/);
+  assert.throws(() => parseParam('n=-1e400'), /parameter n: -Infinity is not a finite number/);
+  assert.throws(() => parseParam('n=null'), /parameter n: null is not a parameter value/);
+  assert.throws(() => parseParam('L=[1,null]'), /parameter L\[1\]: null is not a parameter value/);
+  assert.throws(() => parseParam('o={"a":{"b":1e999}}'), /parameter o\.a\.b: Infinity is not a finite number/);
+  assert.deepEqual(parseParam('s="null"'), ['s', 'null'], 'a quoted null is a string');
+  assert.deepEqual(declaredParameters('let a = 1, b = 2;\nconst c = 3; let { d } = { d: 4 };'), ['a', 'b', 'c']);
+  assert.deepEqual(declaredParameterList('let n: number = f(); let s = "x"; let t = true; let u = -2; let v = [1];').map((p) => p.kind), ['number', 'string', 'boolean', 'number', 'other']);
+
+  const book = notebook(['console.log(a + b)'], 'let a = 1, b = 2;\nconst fixed = 3;\nlet label = "x";\nlet list = [1, 2];');
+  const inj = injectParameters(book, { b: 5, list: [3] });
+  assert.match(sourceText(inj.cells[1].source), /^\/\/ Injected parameters\nb = 5;\nlist = \[3\];\nundefined;$/);
+  assert.throws(() => injectParameters(book, { fixed: 4 }), /parameter fixed is declared with const in the parameters cell and cannot be set; declare it with let/);
+  assert.throws(() => injectParameters(book, { zz: 4 }), /unknown parameter\(s\) zz; the parameters cell declares: a, b, label, list$/);
+  assert.throws(() => injectParameters(book, { a: 'ten' }), /parameter a is a number in the parameters cell; got a string \("ten"\)/);
+  assert.throws(() => injectParameters(book, { label: 3 }), /parameter label is a string in the parameters cell; got a number/);
+  assert.throws(() => injectParameters(book, { a: Infinity }), /parameter a: Infinity is not a finite number/);
+
+  // a cell without metadata (some tools drop it) is read, tagged as untagged, and runs
+  const bare = notebook(['console.log(1)'], 'let n = 1;');
+  delete (bare.cells[1] as Partial<nb.ICell>).metadata;
+  const file = writeBook('bare.ipynb', bare);
+  const read = readNotebook(file);
+  assert.deepEqual(read.cells[1].metadata, {});
+  assert.equal(injectParameters(read, { n: 2 }).cells.length, 3);
+  const broken = notebook(['1']);
+  (broken.cells[0] as unknown as { source: number }).source = 7;
+  assert.throws(() => readNotebook(writeBook('broken.ipynb', broken)), /broken\.ipynb: cell 1 has a source that is neither a string nor an array of strings/);
+  (broken.cells[0] as unknown as { cell_type: string }).cell_type = 'python';
+  assert.throws(() => readNotebook(writeBook('broken2.ipynb', broken)), /cell 1 has cell_type "python"; allowed: "code", "markdown", "raw"/);
+});
+
+test('an exception thrown later by a timer or a promise fails the cell that started it, not the next one', async () => {
+  const late = writeBook('late.ipynb', notebook([
+    'setTimeout(() => { throw new Error("late boom"); }, 300);',
+    'await new Promise((r) => setTimeout(r, 800)); console.log("cell 2 done");',
+    'console.log("never");',
+  ]));
+  const res = await runNotebook(late, { out: path.join(tmp, 'late-out.ipynb') });
+  assert.equal(res.ok, false);
+  assert.equal(res.failure!.cell, 1, 'charged to the cell that set the timer');
+  assert.match(res.failure!.message, /UncaughtException after the cell finished \(from a timer or promise it started\): Error: late boom/);
+  const book = readNotebook(res.out);
+  const outs = (book.cells[0] as nb.ICodeCell).outputs;
+  assert.equal(outs[outs.length - 1].output_type, 'error', 'the error is shown under cell 1');
+  assert.equal(streams(book.cells[1]), 'cell 2 done\n', 'cell 2 ran cleanly');
+  assert.equal((book.cells[2] as nb.ICodeCell).outputs.length, 0, 'the run stopped');
+
+  const during = await runNotebook(writeBook('reject.ipynb', notebook(['Promise.reject(new Error("floating")); await new Promise((r) => setTimeout(r, 50));', 'console.log("never")'])), { out: path.join(tmp, 'reject-out.ipynb') });
+  assert.deepEqual([during.ok, during.failure?.cell], [false, 1]);
+  assert.match(during.failure!.message, /floating/);
+
+  const last = await runNotebook(writeBook('last.ipynb', notebook(['console.log(1)', 'setTimeout(() => Promise.reject(new Error("after the end")), 200);'])), { out: path.join(tmp, 'last-out.ipynb') });
+  assert.deepEqual([last.ok, last.failure?.cell], [false, 2], 'a timer of the last cell is waited for');
+  assert.match(last.failure!.message, /UnhandledPromiseRejection after the cell finished .*after the end/);
+});
+
+test('an unwritable --out fails before the first cell runs', async () => {
+  const marker = path.join(tmp, 'first-cell-ran');
+  const file = writeBook('marker.ipynb', notebook([`require("node:fs").writeFileSync(${JSON.stringify(marker)}, "x")`]));
+  const blocker = path.join(tmp, 'a-file');
+  fs.writeFileSync(blocker, 'x');
+  await assert.rejects(runNotebook(file, { out: path.join(blocker, 'sub', 'out.ipynb') }), /the executed notebook \(--out\) .*out\.ipynb cannot be written: .*a-file is a file, not a folder/);
+  await assert.rejects(runNotebook(file, { out: tmp }), /the executed notebook \(--out\) .* is a folder, not a file/);
+  assert.ok(!fs.existsSync(marker), 'no cell ran');
+  assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.startsWith('.write-probe')), [], 'the probe leaves nothing');
+});
+
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie is dead
+  } catch {
+    return false;
+  }
+}
+
+test('SIGTERM or Ctrl-C to nb run stops the kernel with it', async () => {
+  const hang = path.join(__dirname, '..', 'fixtures', 'hang.ipynb');
+  const nbCli = path.join(__dirname, '..', '..', 'tools', 'nb.ts');
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    const cli = spawn(process.execPath, ['--import', 'tsx', nbCli, 'run', hang, '-p', 'sleepSec=120', '--out', path.join(tmp, `sig-${sig}.ipynb`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    await new Promise<void>((resolve, reject) => {
+      cli.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/\[cell 4\/4\] running/.test(err)) resolve(); // the busy cell
+      });
+      cli.on('exit', () => reject(new Error(`nb exited early: ${err}`)));
+    });
+    const kids = fs.readFileSync(`/proc/${cli.pid}/task/${cli.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    assert.equal(kids.length, 1, 'one kernel process');
+    const exit = new Promise<NodeJS.Signals | null>((r) => cli.on('exit', (_c, s) => r(s)));
+    cli.kill(sig);
+    assert.equal(await exit, sig, `nb run dies of ${sig}`);
+    for (let t = 0; t < 100 && alive(kids[0]); t++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(!alive(kids[0]), `the kernel stopped with the runner on ${sig}`);
+    assert.ok(!fs.existsSync(path.join(tmp, `sig-${sig}.ipynb`)), 'nothing written');
+  }
 });
