@@ -11,13 +11,17 @@
  * ZF = c Hᴴ (H Hᴴ)⁻¹, as implemented here. RZF (regularised ZF / Wiener-like, Peel et al. 2005):
  * W = c Hᴴ (H Hᴴ + ξ I)⁻¹, ξ = K σ²/P by default.
  *
- * Checks are on shapes and options only (no data read, see core/validate.ts): these functions run
- * inside training steps.
+ * Checks are on shapes and options (no data read, see core/validate.ts), with one documented
+ * exception: ZF, and RZF with ξ = 0, invert H Hᴴ, which is singular when two users have (nearly)
+ * parallel channels. They check by default that the inverse they computed is one (‖A A⁻¹ − I‖ small,
+ * one read of a value per channel) and otherwise throw, naming the channel and the condition number
+ * of H Hᴴ. Inside a training step pass `checkConditioning: false`.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
-import { hermitianInverse } from '../core/linalg';
+import { eighHermitian, hermitianInverse } from '../core/linalg';
+import { toComplexBatchF64 } from '../core/complexF64';
 import {
   ScalarQuantizer, PerAntennaOptions, antennaPowerEmpirical, antennaPowerFromPrecoder, checkQuantizer,
   quantizeComplex, quantizeWithPower,
@@ -47,6 +51,17 @@ export interface PowerOptions {
   power?: number;
 }
 
+export interface InvertingOptions extends PowerOptions {
+  /**
+   * Check that H Hᴴ (+ ξ I) could be inverted in float32 and throw otherwise (default true: one
+   * read of a value per channel). Pass false inside a training step.
+   */
+  checkConditioning?: boolean;
+}
+
+/** ‖A A⁻¹ − I‖_F / √K above this means the float32 inverse is not one (condition number ≳ 10⁵). */
+export const INVERSE_RESIDUAL_LIMIT = 1e-2;
+
 /** c·w with c = √(P / Tr(W Wᴴ)) per matrix; W = 0 stays 0 with a finite gradient. */
 function scaleToPower(w: Complex, power: number): Complex {
   return C.scale(w, safeSqrt(safeDiv(power, C.frobNorm2(w, [-2, -1], true))));
@@ -69,27 +84,71 @@ export function mrt(h: Complex, opts: PowerOptions = {}): Complex {
   return C.tidy(() => scaleToPower(C.adjoint(h), power));
 }
 
-/** Hᴴ (H Hᴴ + ξ I)⁻¹ for ξ ≥ 0 (unnormalised); h: [..., K, M]. */
-function pseudoInverse(h: Complex, reg: number): Complex {
+/**
+ * Hᴴ (H Hᴴ + ξ I)⁻¹ for ξ ≥ 0 (unnormalised); h: [..., K, M]. With `check`, throws (naming `fn`, the
+ * first bad channel of the batch and the condition number of H Hᴴ + ξ I, computed in float64) when
+ * the float32 inverse is not one.
+ */
+function pseudoInverse(h: Complex, reg: number, fn: string, check: boolean): Complex {
   const k = h.re.shape[h.re.rank - 2];
-  const gram = C.matmul(h, h, false, true); // [..., K, K]
-  const a = reg > 0 ? C.add(gram, C.scale(C.eye(k), reg)) : gram;
-  return C.matmul(h, hermitianInverse(a), true, false);
+  const [wRe, wIm, residual] = tf.tidy(() => {
+    const gram = C.matmul(h, h, false, true); // [..., K, K]
+    const a = reg > 0 ? C.add(gram, C.scale(C.eye(k), reg)) : gram;
+    const inv = hermitianInverse(a);
+    const w = C.matmul(h, inv, true, false);
+    // per channel ‖A A⁻¹ − I‖_F / √K (flattened over the batch axes)
+    const r = check ? tf.reshape(tf.sqrt(tf.div(C.frobNorm2(C.sub(C.matmul(a, inv), C.eye(k)), [-2, -1]), k)), [-1]) : tf.zeros([0]);
+    return [w.re, w.im, r];
+  });
+  const w: Complex = { re: wRe, im: wIm };
+  const res = check ? residual.dataSync() : new Float32Array(0);
+  residual.dispose();
+  const bad = res.findIndex((x) => !(x <= INVERSE_RESIDUAL_LIMIT));
+  if (bad < 0) return w;
+  C.dispose(w);
+  throw new Error(`${fn}(h): ${conditionMessage(h, reg, bad, res[bad])}`);
+}
+
+/** Why channel `index` of the batch cannot be inverted: the condition number of H Hᴴ + ξ I in float64. */
+function conditionMessage(h: Complex, reg: number, index: number, residual: number): string {
+  const [k, m] = h.re.shape.slice(-2);
+  const one = C.tidy(() => {
+    const flat = { re: tf.reshape(h.re, [-1, k, m]), im: tf.reshape(h.im, [-1, k, m]) };
+    const hi = { re: tf.slice(flat.re, [index, 0, 0], [1, k, m]), im: tf.slice(flat.im, [index, 0, 0], [1, k, m]) };
+    const gram = C.matmul(hi, hi, false, true);
+    return reg > 0 ? C.add(gram, C.scale(C.eye(k), reg)) : gram;
+  });
+  const g = toComplexBatchF64(one);
+  C.dispose(one);
+  const ev = eighHermitian(g).values;
+  const lo = Math.max(ev[0], 0), hi = ev[ev.length - 1];
+  const cond = lo > 0 ? hi / lo : Infinity;
+  const what = reg > 0 ? `H Hᴴ + ξI (ξ = ${reg})` : 'H Hᴴ';
+  return (
+    `${what} of channel ${index} in the batch cannot be inverted in float32 (condition number ${cond === Infinity ? '∞ (singular)' : cond.toExponential(2)}, ` +
+    `‖A A⁻¹ − I‖ = ${Number.isFinite(residual) ? residual.toExponential(2) : residual}); two users have (nearly) parallel channels` +
+    `${k > m ? ` or K = ${k} > M = ${m}` : ''}. Use rzf with noiseVar > 0, or remove dependent users`
+  );
 }
 
 /**
  * ZF, GNN §II-A (W = α_norm H_gnn*(H_gnnᵀ H_gnn*)⁻¹): W = c Hᴴ (H Hᴴ)⁻¹, so H W = c I.
  * Needs K ≤ M. h: [..., K, M] → w: [..., M, K], Tr(WWᴴ) = P.
  */
-export function zf(h: Complex, opts: PowerOptions = {}): Complex {
+export function zf(h: Complex, opts: InvertingOptions = {}): Complex {
   const power = checkFiniteNamed('zf(opts.power)', opts.power ?? 1, 0);
   const shape = checkChannel(h, 'zf');
   const [k, m] = shape.slice(-2);
   if (k > m) throw new Error(`zf(h): needs K <= M (users <= antennas); got K=${k}, M=${m}`);
-  return C.tidy(() => scaleToPower(pseudoInverse(h, 0), power));
+  const w = pseudoInverse(h, 0, 'zf', opts.checkConditioning ?? true);
+  try {
+    return C.tidy(() => scaleToPower(w, power));
+  } finally {
+    C.dispose(w);
+  }
 }
 
-export interface RzfOptions extends PowerOptions {
+export interface RzfOptions extends InvertingOptions {
   /** noise variance σ² per user; sets ξ = K σ²/P */
   noiseVar?: number;
   /** regularisation ξ ≥ 0 directly (overrides noiseVar) */
@@ -112,8 +171,17 @@ export function rzf(h: Complex, opts: RzfOptions = {}): Complex {
   }
   const shape = checkChannel(h, 'rzf');
   const k = shape[shape.length - 2];
+  const m = shape[shape.length - 1];
   if (opts.reg === undefined) reg = (k * reg) / power;
-  return C.tidy(() => scaleToPower(pseudoInverse(h, reg), power));
+  if (reg === 0 && k > m) {
+    throw new Error(`rzf(opts): ξ = 0 (noiseVar or reg 0) makes RZF the ZF precoder, which needs K <= M (users <= antennas); got K=${k}, M=${m}`);
+  }
+  const w = pseudoInverse(h, reg, 'rzf', opts.checkConditioning ?? true);
+  try {
+    return C.tidy(() => scaleToPower(w, power));
+  } finally {
+    C.dispose(w);
+  }
 }
 
 /** x = W s, one batched matmul. w: [..., M, K], s: [..., K, T] → x: [..., M, T]. */

@@ -146,7 +146,8 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
         const vl = cfg.validate();
         history.validation.push({ epoch, loss: vl });
         values['val loss'] = vl;
-        if (!best || vl < best.loss) {
+        // a non-finite validation (NaN, ±∞) is never the best one: it counts against patience
+        if (Number.isFinite(vl) && (!best || vl < best.loss)) {
           best?.values.forEach((t) => t.dispose());
           best = { epoch, loss: vl, values: cfg.variables.map((v) => tf.clone(v)) };
           sinceBest = 0;

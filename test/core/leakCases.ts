@@ -14,7 +14,7 @@ import { Rng } from '../../lib/core/random';
 import { atLeast, safeDiv, safeSqrt } from '../../lib/core/safe';
 import { assertFinite } from '../../lib/core/validate';
 import {
-  clusteredChannel, geometricChannel, imperfectCsi, loadChannels, losChannel, losResponse, rayleigh, saveChannelsJson,
+  clusteredChannel, geometricChannel, imperfectCsi, loadChannels, loadChannelsAsync, losChannel, losResponse, rayleigh, saveChannelsJson,
   squeezeRx, ulaSteering,
 } from '../../lib/phy/channels';
 import { Constellation, psk, qam } from '../../lib/phy/constellation';
@@ -112,6 +112,10 @@ const channels: Record<string, Case> = {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leaks-')), 'h.json');
     saveChannelsJson(file, cn([2, 2, 3]));
     return () => loadChannels(file);
+  },
+  'phy/channels/files#loadChannelsAsync': () => {
+    const file = path.resolve(__dirname, '..', 'fixtures', 'channels', 'v73_r3_complex_double.mat');
+    return () => loadChannelsAsync(file);
   },
 };
 

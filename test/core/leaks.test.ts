@@ -21,6 +21,8 @@ const TENSOR_FREE_FILES = new Set(['core/backend', 'core/io', 'core/special', 'c
 const NOT_TENSOR_FUNCTIONS = new Set([
   // shapes and scopes: read shapes only / return or free the tensors they are given
   'core/complex#batchShape', 'core/complex#dispose', 'core/complex#parts',
+  // channel-file readers: bytes in, float64 arrays out (the tensors are made by loadChannels)
+  'phy/channels/boundedJson#parseBoundedJson', 'phy/channels/matV5#readMatV5', 'phy/channels/matV73#isMatV73', 'phy/channels/matV73#readMatV73',
   // option checks (no tensor data)
   'core/validate#checkBatchShape', 'core/validate#checkComplex', 'core/validate#checkFinite', 'core/validate#checkFiniteNamed',
   'core/validate#checkMatrixBatch', 'core/validate#checkOptionalPositiveInt', 'core/validate#checkPositiveInt',

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { loadChannels, saveChannelsJson } from '../../lib/phy/channels';
+import { loadChannelsAsync } from '../../lib/phy/channels/files';
 import { complexFromArrays, dispose } from '../../lib/core/complex';
 import { backendTest, arr, assertClose } from '../helpers';
 
@@ -175,7 +176,7 @@ backendTest('mat: complex (plain and compressed), split Hr/Hi, dropped trailing 
   assert.deepEqual(d.h.re.shape, [1, 2, 3]);
   assert.deepEqual(Array.from(arr(d.h.re)), [1, 3, 5, 2, 4, 6]); // column-major K×M → [n][k][m]
   assert.deepEqual(Array.from(arr(d.h.im)), [0, 0, 0, 0, 0, 1]);
-  // K = 1, N = 1: a 1×M row (mat-for-js makes it a plain vector) and an M×1 column under layout MKN
+  // K = 1, N = 1: a 1×M row and an M×1 column under layout MKN
   writeMat(file('vec.mat'), [{ name: 'H', dims: [1, 5], re: [1, 2, 3, 4, 5], im: [1, 1, 1, 1, 1] }, { name: 'G', dims: [5, 1], re: [5, 4, 3, 2, 1], im: [0, 0, 0, 0, 0] }]);
   const v = loadChannels(file('vec.mat'));
   assert.deepEqual(v.h.re.shape, [1, 1, 5]);
@@ -242,7 +243,9 @@ backendTest('file errors name the path, the variable, the dims, the bad index or
   assert.equal(real.meta.complex, false);
   assert.deepEqual(Array.from(arr(real.h.im)), new Array(N * K * M).fill(0));
   writeMat(file('v73.mat'), [matVar('H', 'KMN')], 0x0200);
-  assert.throws(() => loadChannels(file('v73.mat')), /v7\.3\/HDF5 files are not supported: re-save/);
+  assert.throws(() => loadChannels(file('v73.mat')), /v73.mat"\): a MATLAB v7\.3 \(HDF5\) MAT file; the synchronous loadChannels cannot read HDF5: use await loadChannelsAsync/);
+  writeMat(file('v4.mat'), [matVar('H', 'KMN')], 0x0101);
+  assert.throws(() => loadChannels(file('v4.mat')), /v4.mat"\): not a MATLAB level-5 MAT file: version 0x0101 at byte 124 \(expected 0x0100\)/);
   fs.writeFileSync(file('junk.mat'), Buffer.alloc(200, 7));
   assert.throws(() => loadChannels(file('junk.mat')), /junk.mat"\): not a MATLAB level-5 MAT file/);
   const whole = fs.readFileSync(file('real.mat'));
@@ -285,4 +288,104 @@ backendTest('file errors name the path, the variable, the dims, the bad index or
   fs.writeFileSync(file('h.txt'), '');
   assert.throws(() => loadChannels(file('h.txt')), /cannot tell the format from the extension '.txt'/);
   dispose(real.h);
+});
+
+// ---------------------------------------------------------------------------------------------
+// committed fixtures written by SciPy / h5py (tools/fixtures/make_channel_fixtures.py): H is 2×3×4 with
+// H(i0, i1, i2) = v − j·v, v = i0 + 10·i1 + 100·i2; read as layout 'KMN' → h[n, k, m] = v(k, m, n)
+
+const FIX = path.resolve(__dirname, '..', 'fixtures', 'channels');
+const fixture = (name: string) => path.join(FIX, name);
+
+function assertFixture(h: { re: import('@tensorflow/tfjs').Tensor; im: import('@tensorflow/tfjs').Tensor }, complex: boolean, what: string): void {
+  assert.deepEqual(h.re.shape, [4, 2, 3], `${what}: shape`);
+  const re = arr(h.re), im = arr(h.im);
+  forEachIndex([4, 2, 3], false, ([n, k, m]) => {
+    const i = (n * 2 + k) * 3 + m, v = k + 10 * m + 100 * n;
+    assert.ok(re[i] === v && im[i] === (complex ? -v : 0), `${what}: h[${n}, ${k}, ${m}] = ${re[i]} + ${im[i]}j; expected ${v}`);
+  });
+}
+
+backendTest('fixtures: SciPy level-5 files (compressed or not, double/single/int16, big-endian) through loadChannels', async () => {
+  for (const name of ['v5_r3_complex_double_z.mat', 'v5_r3_complex_double_u.mat', 'v5_r3_complex_single_z.mat', 'v5_be_r3_complex_double_u.mat', 'v5_mixed_z.mat']) {
+    const { h, meta } = loadChannels(fixture(name));
+    assertFixture(h, true, name);
+    assert.equal(meta.dtype, 'mat:complex');
+    assert.deepEqual(meta.sourceShape, [2, 3, 4]);
+    dispose(h);
+  }
+  for (const name of ['v5_r3_real_double_u.mat', 'v5_r3_real_single_u.mat', 'v5_r3_real_int16_u.mat']) {
+    assert.throws(() => loadChannels(fixture(name)), new RegExp(`${name}"\\): variable 'H' is real-valued; channels are complex`));
+    const { h, meta } = loadChannels(fixture(name), { allowReal: true });
+    assertFixture(h, false, name);
+    assert.equal(meta.complex, false);
+    dispose(h);
+  }
+  // rank 2 is one channel (N = 1); rank 4 does not fit a layout
+  const r2 = loadChannels(fixture('v5_r2_complex_double_z.mat'));
+  assert.deepEqual(r2.h.re.shape, [1, 3, 4]);
+  assert.deepEqual(Array.from(arr(r2.h.re)), [0, 10, 20, 30, 1, 11, 21, 31, 2, 12, 22, 32]);
+  dispose(r2.h);
+  assert.throws(() => loadChannels(fixture('v5_r4_complex_double_u.mat')), /v5_r4_complex_double_u.mat"\): variable 'H' is 2×3×4×5; layout 'KMN' needs 3 dimensions/);
+  for (const [v, cls] of [['C', 'a cell \\(mxCELL_CLASS\\)'], ['S', 'a struct \\(mxSTRUCT_CLASS\\)'], ['T', 'a char \\(mxCHAR_CLASS\\)'], ['L', 'a logical']]) {
+    assert.throws(() => loadChannels(fixture('v5_mixed_z.mat'), { variable: v }), new RegExp(`v5_mixed_z.mat"\\) variable '${v}' is ${cls} array; only numeric arrays`));
+  }
+  assert.throws(() => loadChannels(fixture('v5_mixed_z.mat'), { variable: 'G' }), /variable 'G' not found; the file holds: H, C, S, T, L/);
+  assert.throws(() => loadChannels(fixture('v5_r3_complex_double_u.mat'), { maxBytes: 0 }), /opts.maxBytes must be a positive integer \(bytes\); got 0/);
+  assert.throws(() => loadChannels(fixture('v5_r3_complex_double_u.mat'), { maxBytes: 100 }), /variable 'H': dimensions 2×3×4 declare 24 elements; at 8 bytes each that exceeds the limit of 100 bytes/);
+});
+
+backendTest('fixtures: MATLAB v7.3 (HDF5) through loadChannelsAsync; loadChannels names the async one', async () => {
+  const a = await loadChannelsAsync(fixture('v73_r3_complex_double.mat'));
+  assertFixture(a.h, true, 'v7.3 complex double');
+  assert.equal(a.meta.dtype, 'mat:complex');
+  assert.deepEqual(a.meta.sourceShape, [2, 3, 4]);
+  const b = await loadChannelsAsync(fixture('v73_r3_real_single.mat'), { allowReal: true });
+  assertFixture(b.h, false, 'v7.3 real single');
+  await assert.rejects(loadChannelsAsync(fixture('v73_r3_real_single.mat')), /variable 'H' is real-valued; channels are complex/);
+  await assert.rejects(loadChannelsAsync(fixture('v73_r3_complex_double.mat'), { variable: 'T' }), /v73_r3_complex_double.mat"\) variable 'T' is a char array/);
+  await assert.rejects(loadChannelsAsync(fixture('v73_r3_complex_double.mat'), { variable: 'G' }), /variable 'G' not found; the file holds: H, T/);
+  assert.throws(() => loadChannels(fixture('v73_r3_complex_double.mat')),
+    /v73_r3_complex_double.mat"\): a MATLAB v7.3 \(HDF5\) MAT file; the synchronous loadChannels cannot read HDF5: use await loadChannelsAsync\(path, opts\), or re-save with save\(..., '-v7'\)/);
+  // the async loader reads the other formats as the sync one does
+  const c = await loadChannelsAsync(fixture('v5_r3_complex_double_z.mat'));
+  assertFixture(c.h, true, 'async level 5');
+  const d = await loadChannelsAsync(fixture('json_r3_flat.json'), { layout: 'NKM' });
+  assert.deepEqual(d.h.re.shape, [2, 3, 4]);
+  await assert.rejects(loadChannelsAsync(file('missing.mat')), /missing.mat"\): cannot read the file: ENOENT/);
+  dispose(a.h, b.h, c.h, d.h);
+});
+
+backendTest('.npy with a non-numeric shape and deeply nested .json: errors name the file and the limit', async () => {
+  /** a .npy file whose header has `shape` as written (spaces pad the header so the data stay at byte 64·j) */
+  const npyShaped = (name: string, shape: string): void => {
+    let dict = `{'descr': '<c8', 'fortran_order': False, 'shape': ${shape}, }`;
+    dict += ' '.repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + '\n';
+    const head = Buffer.alloc(10);
+    head.write('\x93NUMPY', 0, 'latin1');
+    head[6] = 1;
+    head.writeUInt16LE(dict.length, 8);
+    fs.writeFileSync(file(name), Buffer.concat([head, Buffer.from(dict, 'latin1'), Buffer.alloc(8 * 24)]));
+  };
+  npyShaped('shape.npy', "('a', 3)");
+  assert.throws(() => loadChannels(file('shape.npy')), /shape.npy"\): not a readable .npy file: 'shape' in the header must be non-negative integers; got \(NaN, 3\)/);
+  npyShaped('neg.npy', '(-2, 3, 4)');
+  assert.throws(() => loadChannels(file('neg.npy')), /neg.npy"\): not a readable .npy file: 'shape' in the header must be non-negative integers; got \(-2, 3, 4\)/);
+  npyShaped('huge.npy', '(8000000, 1000, 1000)');
+  assert.throws(() => loadChannels(file('huge.npy')), /huge.npy"\): truncated .npy data: shape \[8000000,1000,1000\] \(c8\) needs 16000000000000 numbers, file has 48/);
+  npyShaped('ok.npy', '(2, 3, 4)');
+  dispose(loadChannels(file('ok.npy')).h);
+  fs.writeFileSync(file('deep.json'), '['.repeat(5000) + ']'.repeat(5000));
+  assert.throws(() => loadChannels(file('deep.json')), /deep.json"\): JSON nested deeper than 16 levels \(at character 16\); channel files need at most 5/);
+  fs.writeFileSync(file('deep2.json'), `{"re": ${'['.repeat(17)}1${']'.repeat(17)}, "s": "[[[[[[[[[[[[[[[[[[[["}`);
+  assert.throws(() => loadChannels(file('deep2.json')), /deep2.json"\): JSON nested deeper than 16 levels/);
+  fs.writeFileSync(file('brackets.json'), JSON.stringify({ shape: [1, 1, 1], re: [1], im: [0], note: '[[[[[[[[[[[[[[[[[[[[[[["\\' }));
+  const ok = loadChannels(file('brackets.json'));
+  assert.deepEqual(Array.from(arr(ok.h.re)), [1]);
+  // nested arrays whose first entries promise far more values than the file holds
+  const first = Array.from({ length: 1000 }, () => 0);
+  const re = [Array.from({ length: 1000 }, () => first), ...Array.from({ length: 999 }, () => [[0]])];
+  fs.writeFileSync(file('promise.json'), JSON.stringify({ re, im: re }));
+  assert.throws(() => loadChannels(file('promise.json')), /promise.json"\) 're': ragged array: the first entries give shape \[1000, 1000, 1000\] = 1000000000 values, more than the file can hold/);
+  dispose(ok.h);
 });

@@ -232,3 +232,31 @@ backendTest('bad input: ZF with K > M, wrong ranks, mismatched s, bad options', 
   assert.throws(() => quantizedPrecode(w, rng.complexNormal([1, 3, 5]), oneBit()), /quantizedPrecode\(s\): must be \[1, 2, T\]/);
   assert.throws(() => precode(w, { re: s.re, im: tf.zeros([1, 2, 4]) }), /precode\(s\): re shape \[1,2,5\] and im shape \[1,2,4\]/);
 });
+
+backendTest('ZF and RZF with ξ = 0 detect a singular H Hᴴ (identical users, K > M) and name the channel and its condition number', async () => {
+  const rng = new Rng(29);
+  const h = rng.complexNormal([4, 3, 6]);
+  // channel 2: user 1 gets exactly user 0's channel
+  const dup = C.tidy(() => {
+    const rows = (x: tf.Tensor) => tf.concat([tf.slice(x, [2, 0, 0], [1, 1, 6]), tf.slice(x, [2, 0, 0], [1, 1, 6]), tf.slice(x, [2, 2, 0], [1, 1, 6])], 1);
+    const fix = (x: tf.Tensor) => tf.concat([tf.slice(x, [0, 0, 0], [2, 3, 6]), rows(x), tf.slice(x, [3, 0, 0], [1, 3, 6])], 0);
+    return { re: fix(h.re), im: fix(h.im) };
+  });
+  const before = tf.memory().numTensors;
+  assert.throws(() => zf(dup), /zf\(h\): H Hᴴ of channel 2 in the batch cannot be inverted in float32 \(condition number (∞ \(singular\)|[0-9.]+e\+(\d{2,})), .*two users have \(nearly\) parallel channels\. Use rzf with noiseVar > 0/);
+  assert.throws(() => rzf(dup, { reg: 0 }), /rzf\(h\): H Hᴴ of channel 2 in the batch cannot be inverted/);
+  assert.equal(tf.memory().numTensors, before, 'nothing leaks when it throws');
+  // the same channels are fine with regularisation, and with the check off (inside a training step)
+  C.dispose(rzf(dup, { noiseVar: 0.1 }), zf(dup, { checkConditioning: false }), zf(h));
+  assert.equal(tf.memory().numTensors, before);
+  // RZF with σ² = 0 and K > M is ZF without a solution: refused from the shapes
+  assert.throws(() => rzf(rng.complexNormal([1, 6, 4]), { noiseVar: 0 }), /rzf\(opts\): ξ = 0 \(noiseVar or reg 0\) makes RZF the ZF precoder, which needs K <= M \(users <= antennas\); got K=6, M=4/);
+  // nearly parallel users (κ ≈ 10⁹ in float64) are refused too; mildly correlated ones are not
+  const near = (eps: number) => C.tidy(() => {
+    const a = rng.complexNormal([1, 1, 6]);
+    const b = rng.complexNormal([1, 1, 6]);
+    return { re: tf.concat([a.re, tf.add(a.re, tf.mul(b.re, eps))], 1), im: tf.concat([a.im, tf.add(a.im, tf.mul(b.im, eps))], 1) };
+  });
+  assert.throws(() => zf(near(1e-5)), /channel 0 in the batch cannot be inverted in float32 \(condition number [0-9.]+e\+/);
+  C.dispose(zf(near(0.3)));
+});

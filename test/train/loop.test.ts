@@ -83,6 +83,26 @@ backendTest('early stopping halts on a rising validation loss and restores the b
   w.dispose();
 });
 
+backendTest('a NaN validation is never the best: a NaN first validation does not bring back the epoch-0 parameters', async () => {
+  const w = tf.variable(tf.scalar(0));
+  let calls = 0;
+  // w rises by 0.25 per epoch; validation is NaN at first, then best at w = 1
+  const h = await train({
+    variables: [w],
+    batch: () => null,
+    loss: () => tf.neg(w) as tf.Scalar,
+    epochs: 8,
+    stepsPerEpoch: 1,
+    learningRate: 0.25,
+    adam: { beta1: 0, beta2: 0 },
+    validate: () => (calls++ === 0 ? NaN : Math.abs(w.dataSync()[0] - 1)),
+  });
+  assert.ok(Number.isNaN(h.validation[0].loss));
+  assert.equal(h.bestValidation!.epoch, 3);
+  assertClose(w.dataSync()[0], 1, 1e-6, 'the best finite validation is restored, not epoch 0');
+  w.dispose();
+});
+
 backendTest('non-finite losses throw or are skipped; bad settings are named', async () => {
   const w = tf.variable(tf.scalar(1));
   const cfg = { variables: [w], batch: () => null, loss: () => tf.div(w, 0) as tf.Scalar, epochs: 1, stepsPerEpoch: 2, learningRate: 0.1 };

@@ -56,6 +56,38 @@ export function systemAtSnr(opts: SystemOptions): WmmseSystem {
 }
 
 /**
+ * Check `sys` (plain numbers only, no tensor data) and that h: [batch, N, M] matches it (N =
+ * alpha.length users, M = sys.antennas). Returns [batch, N, M]. Errors name `fn` and the field.
+ */
+export function checkSystem(fn: string, sys: WmmseSystem, h: Complex): [number, number, number] {
+  if (sys === null || typeof sys !== 'object') throw new Error(`${fn}(sys): needs { antennas, power, noiseVar, alpha } (see systemAtSnr)`);
+  checkPositiveInt(fn, 'sys.antennas', sys.antennas);
+  checkFinite(fn, 'sys.power', sys.power, 0, false);
+  checkFinite(fn, 'sys.noiseVar', sys.noiseVar, 0, false);
+  if (!Array.isArray(sys.alpha)) throw new Error(`${fn}: sys.alpha must be an array of user priorities; got ${String(sys.alpha)}`);
+  sys.alpha.forEach((v, i) => checkFinite(fn, `sys.alpha[${i}]`, v, 0));
+  if (!h || !(h.re instanceof tf.Tensor) || !(h.im instanceof tf.Tensor) || h.re.rank !== 3 || !sameShape(h.re.shape, h.im.shape)) {
+    throw new Error(`${fn}(h): must be [batch, N, M] complex; got ${h?.re instanceof tf.Tensor ? `[${h.re.shape}]` : String(h)}`);
+  }
+  const [b, n, m] = h.re.shape;
+  if (n !== sys.alpha.length) throw new Error(`${fn}(h): has N = ${n} users but sys.alpha has ${sys.alpha.length} priorities`);
+  if (m !== sys.antennas) throw new Error(`${fn}(h): has M = ${m} antennas but sys.antennas = ${sys.antennas}`);
+  return [b, n, m];
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Check v: [batch, M, N] against h: [batch, N, M]. */
+export function checkBeamformers(fn: string, v: Complex, h: [number, number, number]): void {
+  const [b, n, m] = h;
+  if (!v || !(v.re instanceof tf.Tensor) || !(v.im instanceof tf.Tensor) || !sameShape(v.re.shape, [b, m, n]) || !sameShape(v.im.shape, [b, m, n])) {
+    throw new Error(`${fn}(v): must be [${b}, ${m}, ${n}] complex (batch, M, N) to match h; got ${v?.re instanceof tf.Tensor ? `[${v.re.shape}]` : String(v)}`);
+  }
+}
+
+/**
  * Per-user quantities of one WMMSE iteration for beamformers v:
  * - `wgt`: the MSE weight w_i of (5a) = (Σ_j |h_iᴴv_j|² + σ²)/(Σ_{j≠i} |h_iᴴv_j|² + σ²) = 1 + SINR_i
  * - `u`: the receiver gain u_i of (5b) = h_iᴴ v_i / (Σ_j |h_iᴴ v_j|² + σ²)
@@ -76,6 +108,7 @@ export function weightsAndGains(h: Complex, v: Complex, noiseVar: number): { wgt
 
 /** WSR (3) = Σ_i α_i log₂(1 + SINR_i) = Σ_i α_i log₂ w_i (5a). h, v as above → [batch]. */
 export function wsr(h: Complex, v: Complex, sys: WmmseSystem): tf.Tensor {
+  checkBeamformers('wsr', v, checkSystem('wsr', sys, h));
   return tf.tidy(() => {
     const { wgt } = weightsAndGains(h, v, sys.noiseVar);
     return tf.sum(tf.mul(tf.log(wgt), tf.tensor1d(sys.alpha.map((a) => a / Math.LN2))), -1);

@@ -9,7 +9,8 @@ import { Rng } from '../../core/random';
 import { rayleigh } from '../../phy/channels';
 import { train, TrainHistory } from '../../train/loop';
 import type { Progress } from '../../train/progress';
-import type { WmmseSystem } from './system';
+import { checkSystem, WmmseSystem } from './system';
+import { checkFinite, checkPositiveInt } from '../../core/validate';
 import { initialGamma, unfoldedForward, unfoldedLoss, UnfoldedShape, wsrPerLayer } from './unfolded';
 
 export interface TrainSettings {
@@ -90,10 +91,31 @@ export async function trainUnfolded(
 export { disposeTestSet, makeTestSet } from '../../kit/testSets';
 export type { TestSet } from '../../kit/testSets';
 
+/**
+ * Step sizes as plain numbers: `gamma` must be L = shape.layers rows of K = shape.pgdSteps finite
+ * numbers (1 for 'same γ'), not ragged (tfjs would read a ragged array as garbage). Returns L.
+ */
+export function checkGamma(fn: string, gamma: number[][], shape: UnfoldedShape): number {
+  checkPositiveInt(fn, 'shape.layers', shape.layers);
+  checkPositiveInt(fn, 'shape.pgdSteps', shape.pgdSteps);
+  const width = shape.sameGamma ? 1 : shape.pgdSteps;
+  if (!Array.isArray(gamma) || gamma.length !== shape.layers) {
+    throw new Error(`${fn}(gamma): needs ${shape.layers} rows (L = shape.layers); got ${Array.isArray(gamma) ? gamma.length : String(gamma)}`);
+  }
+  gamma.forEach((row, l) => {
+    if (!Array.isArray(row) || row.length !== width) {
+      throw new Error(`${fn}(gamma): row ${l} needs ${width} step sizes (${shape.sameGamma ? "'same γ'" : 'K = shape.pgdSteps'}); got ${Array.isArray(row) ? row.length : String(row)}`);
+    }
+    row.forEach((v, k) => checkFinite(fn, `gamma[${l}][${k}]`, v));
+  });
+  return shape.layers;
+}
+
 /** Per-channel WSR of every layer of a trained network on a test set, evaluated in chunks: [L][count]. */
 export function evaluateUnfolded(gamma: number[][], shape: UnfoldedShape, sys: WmmseSystem, h: Complex, chunk = 5000): Float64Array[] {
-  const count = h.re.shape[0];
-  const layers = gamma.length;
+  const [count] = checkSystem('evaluateUnfolded', sys, h);
+  const layers = checkGamma('evaluateUnfolded', gamma, shape);
+  checkPositiveInt('evaluateUnfolded', 'chunk', chunk);
   const out = Array.from({ length: layers }, () => new Float64Array(count));
   const g = tf.tensor2d(gamma);
   try {

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../core/complex';
 import type { Complex } from '../../core/complex';
 import { checkPositiveInt } from '../../core/validate';
-import { matchedFilterInit, weightsAndGains, WmmseSystem } from './system';
+import { checkBeamformers, checkSystem, matchedFilterInit, weightsAndGains, WmmseSystem } from './system';
 
 export interface UnfoldedShape {
   /** L, layers (WMMSE iterations) */
@@ -70,13 +70,12 @@ export interface UnfoldedOutput {
  * `v0` defaults to the matched-filter initialisation at full power.
  */
 export function unfoldedForward(h: Complex, gamma: tf.Tensor, sys: WmmseSystem, pgdSteps: number, v0?: Complex): UnfoldedOutput {
-  if (h.re.rank !== 3) throw new Error(`unfoldedForward(h): must be [batch, N, M] complex; got [${h.re.shape}]`);
-  if (gamma.rank !== 2) throw new Error(`unfoldedForward(gamma): must be [layers, K] or [layers, 1]; got [${gamma.shape}]`);
+  const dims = checkSystem('unfoldedForward', sys, h);
+  if (v0 !== undefined) checkBeamformers('unfoldedForward', v0, dims);
+  if (!(gamma instanceof tf.Tensor) || gamma.rank !== 2) throw new Error(`unfoldedForward(gamma): must be [layers, K] or [layers, 1]; got [${gamma.shape}]`);
   checkPositiveInt('unfoldedForward', 'pgdSteps', pgdSteps);
   const [layers, gk] = gamma.shape;
   if (gk !== 1 && gk !== pgdSteps) throw new Error(`unfoldedForward(gamma): second axis must be 1 or pgdSteps=${pgdSteps}; got ${gk}`);
-  const n = h.re.shape[1];
-  if (sys.alpha.length !== n) throw new Error(`unfoldedForward(sys.alpha): needs ${n} priorities; got ${sys.alpha.length}`);
   const perLayer: Complex[] = [];
   const flat = tf.tidy(() => {
     const alpha = tf.tensor1d(sys.alpha);

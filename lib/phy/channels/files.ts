@@ -5,28 +5,43 @@
  * plus metadata. The stored array may have its axes in any order; `layout` names them in the
  * writer's own index order: MATLAB H(k, m, n) of size K×M×N → 'KMN'; NumPy H[n, k, m] → 'NKM'.
  *
+ * Two entry points:
+ *  - `loadChannels(path, opts)` is synchronous and reads every format except MATLAB v7.3;
+ *  - `loadChannelsAsync(path, opts)` reads everything `loadChannels` reads and also MATLAB v7.3 (HDF5)
+ *    files. HDF5 is read by h5wasm, an ES module whose WebAssembly runtime starts asynchronously, so a
+ *    v7.3 file cannot be read synchronously: `loadChannels` on one is an error that names
+ *    `loadChannelsAsync` (or re-save with `save(..., '-v7')`).
+ *
  * Formats:
- *  - MATLAB .mat level 5 (v6/v7, compressed or not) through `mat-for-js`: complex arrays are supported
- *    (mat-for-js gives {r, i} elements); alternatively a real part and an imaginary part in two
- *    variables (`variable: 'Hr', imagVariable: 'Hi'`). v7.3 (HDF5) files are not supported (re-save
- *    with `save(..., '-v7')`). mat-for-js 1.1.0 mis-indexes arrays of 3 or more dimensions; `prepareMat`
- *    works around it (see there). MATLAB drops trailing singleton axes, so a K×M (N = 1) variable is
- *    read as K×M×1.
+ *  - MATLAB .mat level 5 (save -v6/-v7, compressed or not, either byte order) through our own reader
+ *    (matV5.ts; MathWorks "MAT-File Format", level 5): numeric classes double, single, int8…uint64, real
+ *    or complex, of any rank; alternatively a real part and an imaginary part in two variables
+ *    (`variable: 'Hr', imagVariable: 'Hi'`). Cell, struct, char, sparse and logical variables are errors
+ *    naming the variable and its class. MATLAB drops trailing singleton axes, so a K×M (N = 1) variable
+ *    is read as K×M×1.
+ *  - MATLAB .mat v7.3 (HDF5) through h5wasm (matV73.ts), `loadChannelsAsync` only: the same classes;
+ *    complex as MATLAB's compound {real, imag}.
  *  - NumPy .npy through `npyjs`: complex64 / complex128, or float16/32/64 with a trailing axis of 2
  *    (re, im); C or Fortran order; little-endian only.
  *  - JSON: { shape: [d0, d1, d2], re: number[], im: number[], layout? } (flat, row-major), or
  *    { re: nested, im: nested } (nested d0×d1×d2 arrays), or a bare nested array d0×d1×d2×2 of [re, im]
- *    pairs. `saveChannelsJson` writes the first form with layout 'NKM'.
- * Checks: the file is readable (errors name the path), the variable exists (errors list those
- * present), the dimensions fit the layout and `expect`, the dtype is supported, every value is finite
- * (errors name the first bad index), and the values fit in float32.
+ *    pairs; nesting deeper than 16 levels is rejected before parsing. `saveChannelsJson` writes the
+ *    first form with layout 'NKM'.
+ * Checks: the file is readable (errors name the path), every size a file declares is checked against
+ * the bytes present before anything is allocated (and a .mat variable against opts.maxBytes), the
+ * variable exists (errors list those present), the dimensions fit the layout and `expect`, the dtype
+ * is supported, every value is finite (errors name the first bad index), and the values fit in float32.
+ * Every error is an Error whose message starts with `loadChannels("<path>")`.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import * as zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { parse as parseNpy } from 'npyjs';
 import type { Complex } from '../../core/complex';
+import { parseBoundedJson } from './boundedJson';
+import { DEFAULT_MAT_MAX_BYTES, MatArray, MatContents, MatReadLimits } from './matArray';
+import { readMatV5 } from './matV5';
+import { isMatV73, readMatV73 } from './matV73';
 
 export type ChannelLayout = 'NKM' | 'NMK' | 'KMN' | 'MKN' | 'KNM' | 'MNK';
 export const CHANNEL_LAYOUTS: readonly ChannelLayout[] = ['NKM', 'NMK', 'KMN', 'MKN', 'KNM', 'MNK'];
@@ -45,6 +60,8 @@ export interface ChannelFileOptions {
   expect?: { batch?: number; users?: number; antennas?: number };
   /** override the format implied by the file extension */
   format?: ChannelFileFormat;
+  /** .mat: largest decoded variable (and inflated compressed element), bytes; default 2^30 (1 GiB) */
+  maxBytes?: number;
 }
 
 export interface ChannelFileMeta {
@@ -69,6 +86,18 @@ export interface LoadedChannels {
   h: Complex;
   meta: ChannelFileMeta;
 }
+
+/** What a format's loader hands to `assemble`. */
+interface Loaded {
+  src: Source;
+  sourceShape: number[];
+  dtype: string;
+  complex: boolean;
+  variable?: string;
+}
+
+/** Deepest JSON nesting accepted (channel files need at most 5: an object, then up to 4 array levels). */
+const MAX_JSON_DEPTH = 16;
 
 /** A stored 3-D array: element (i0, i1, i2) has re = re[o], im = im[o + imOffset], o = Σ i_j·strides[j]. */
 interface Source {
@@ -167,12 +196,16 @@ function checkLayout(where: string, layout: string): ChannelLayout {
 }
 
 // ---------------------------------------------------------------------------------------------
-// nested arrays (MAT via mat-for-js, JSON)
+// nested arrays (JSON)
 
 type Leaf = (v: unknown, at: string) => [number, number | null];
 
-/** Flatten a rectangular nested array (row-major); `depth` levels are array axes. */
-function flattenNested(where: string, x: unknown, depth: number, leaf: Leaf): { shape: number[]; re: Float64Array; im: Float64Array; complex: boolean } {
+/**
+ * Flatten a rectangular nested array (row-major); `depth` levels are array axes. The shape is read
+ * along the first entries, so it is checked against `maxLeaves` (what the text can hold at most) before
+ * allocating; raggedness is found during the walk.
+ */
+function flattenNested(where: string, x: unknown, depth: number, leaf: Leaf, maxLeaves: number): { shape: number[]; re: Float64Array; im: Float64Array; complex: boolean } {
   const shape: number[] = [];
   let cur: unknown = x;
   for (let d = 0; d < depth; d++) {
@@ -181,6 +214,9 @@ function flattenNested(where: string, x: unknown, depth: number, leaf: Leaf): { 
     cur = cur[0];
   }
   const total = shape.reduce((p, v) => p * v, 1);
+  if (total > maxLeaves) {
+    throw new Error(`${where}: ragged array: the first entries give shape [${shape.join(', ')}] = ${total} values, more than the file can hold`);
+  }
   const re = new Float64Array(total);
   const im = new Float64Array(total);
   let complex = false;
@@ -214,147 +250,34 @@ function nestedDepth(x: unknown): number {
 /** A JSON number; null (what JSON.stringify makes of NaN/Infinity) becomes NaN so the finiteness check names it. */
 function jsonNumber(where: string, v: unknown, at: string): number {
   if (v === null) return NaN;
-  if (typeof v !== 'number') throw new Error(`${where}: entry ${at} must be a number; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number') throw new Error(`${where}: entry ${at} must be a number; got ${String(JSON.stringify(v)).slice(0, 80)}`);
   return v;
 }
 
 // ---------------------------------------------------------------------------------------------
-// MAT
+// MAT (level 5 through matV5.ts, v7.3/HDF5 through matV73.ts)
 
-/**
- * mat-for-js 1.1.0 mis-indexes arrays with 3 or more dimensions: it reads element (i0, i1, i2) at
- * linear index i0 + d0·i1 + d1·i2 instead of i0 + d0·i1 + d0·d1·i2 (so values are lost), and it turns
- * 1×n and n×1 arrays into vectors. `prepareMat` walks the top-level elements (inflating compressed
- * ones), records every variable's true MATLAB dims, and rewrites dims [d0, d1, …, dr] in place as
- * [d0, d1·…·dr, 1, …, 1] (same byte length), for which mat-for-js indexes correctly. The buffer it
- * returns holds the same variables, uncompressed.
- */
-function prepareMat(where: string, bytes: Buffer): { buffer: ArrayBuffer; dims: Map<string, number[]> } {
-  if (bytes.length < 128) throw new Error(`${where}: not a MATLAB MAT file (shorter than the 128-byte header)`);
-  const ind = bytes.toString('latin1', 126, 128);
-  if (ind !== 'IM' && ind !== 'MI') throw new Error(`${where}: not a MATLAB level-5 MAT file (no 'IM'/'MI' endian indicator at byte 126)`);
-  const le = ind === 'IM';
-  const version = le ? bytes.readUInt16LE(124) : bytes.readUInt16BE(124);
-  if (version === 0x0200) throw new Error(`${where}: MATLAB v7.3/HDF5 files are not supported: re-save with save(..., '-v7')`);
-  const i32 = (b: Buffer, o: number): number => (le ? b.readInt32LE(o) : b.readInt32BE(o));
-  const dims = new Map<string, number[]>();
-  const parts: Buffer[] = [bytes.subarray(0, 128)];
-  let off = 128;
-  while (off + 8 <= bytes.length) {
-    const type = i32(bytes, off);
-    const len = i32(bytes, off + 4);
-    if (len < 0 || off + 8 + len > bytes.length) throw new Error(`${where}: truncated or corrupt MAT file (element at byte ${off} runs past the end)`);
-    let el: Buffer;
-    if (type === 15) {
-      try {
-        el = zlib.inflateSync(bytes.subarray(off + 8, off + 8 + len));
-      } catch (e) {
-        throw new Error(`${where}: corrupt compressed variable at byte ${off}: ${(e as Error).message}`);
-      }
-      off += 8 + len;
-    } else {
-      el = Buffer.from(bytes.subarray(off, off + 8 + len + ((8 - (len % 8)) % 8)));
-      off += 8 + len + ((8 - (len % 8)) % 8);
-    }
-    if (el.length >= 40 && i32(el, 0) === 14) {
-      // [tag 8][array flags: tag 8 + data 8][dims: tag 8 + 4·nd, padded][name]...
-      const mxClass = el[le ? 16 : 19];
-      const nd = i32(el, 28) / 4;
-      const d: number[] = [];
-      for (let j = 0; j < nd; j++) d.push(i32(el, 32 + 4 * j));
-      let p = 32 + 4 * nd + ((8 - ((4 * nd) % 8)) % 8);
-      const small = (le ? el.readUInt16LE(p + 2) : el.readUInt16BE(p)) !== 0;
-      const nameLen = small ? (le ? el.readUInt16LE(p + 2) : el.readUInt16BE(p)) : i32(el, p + 4);
-      p += small ? 4 : 8;
-      const name = el.toString('latin1', p, p + nameLen);
-      dims.set(name, d);
-      if (nd >= 3 && mxClass >= 6 && mxClass <= 15) {
-        const rest = d.slice(1).reduce((a, v) => a * v, 1);
-        for (let j = 1; j < nd; j++) {
-          const v = j === 1 ? rest : 1;
-          if (le) el.writeInt32LE(v, 32 + 4 * j);
-          else el.writeInt32BE(v, 32 + 4 * j);
-        }
-      }
-    }
-    if (type === 15) {
-      const tagLen = el.length - 8;
-      parts.push(el, Buffer.alloc((8 - (tagLen % 8)) % 8));
-    } else {
-      parts.push(el);
-    }
+/** opts.maxBytes checked, or the default. */
+function matLimits(where: string, opts: ChannelFileOptions): MatReadLimits {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAT_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new Error(`${where}: opts.maxBytes must be a positive integer (bytes); got ${String(maxBytes)}`);
+  return { maxBytes };
+}
+
+/** The variables a .mat load needs: the channels (or their real part) and, when split, the imaginary part. */
+function matWanted(opts: ChannelFileOptions): string[] {
+  return [opts.variable ?? 'H', ...(opts.imagVariable !== undefined ? [opts.imagVariable] : [])];
+}
+
+function matVariable(where: string, file: MatContents, name: string): MatArray {
+  const a = file.arrays.get(name);
+  if (!a) {
+    throw new Error(`${where}: variable '${name}' not found; the file holds: ${file.names.length ? file.names.join(', ') : '(no variables)'}`);
   }
-  return { buffer: toArrayBuffer(Buffer.concat(parts)), dims };
+  return a;
 }
 
-interface MatFile {
-  data: Record<string, unknown>;
-  dims: Map<string, number[]>;
-}
-
-function readMat(where: string, bytes: Buffer): MatFile {
-  const { buffer, dims } = prepareMat(where, bytes);
-  // mat-for-js ships no type declarations: load it untyped and check what comes back
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const mod: unknown = require('mat-for-js');
-  const read = (mod as { read?: unknown }).read;
-  if (typeof read !== 'function') throw new Error(`${where}: the mat-for-js package has no read() function`);
-  let out: unknown;
-  try {
-    out = (read as (b: ArrayBuffer) => unknown)(buffer);
-  } catch (e) {
-    throw new Error(`${where}: not a readable MATLAB level-5 MAT file: ${(e as Error).message}`);
-  }
-  const data = (out as { data?: unknown }).data;
-  if (typeof data !== 'object' || data === null) throw new Error(`${where}: mat-for-js returned no variables`);
-  return { data: data as Record<string, unknown>, dims };
-}
-
-function matLeaf(where: string): Leaf {
-  return (v, at) => {
-    if (typeof v === 'number') return [v, null];
-    if (typeof v === 'bigint') return [Number(v), null];
-    if (typeof v === 'boolean') return [v ? 1 : 0, null];
-    if (typeof v === 'object' && v !== null && 'r' in v && 'i' in v) {
-      const c = v as { r: unknown; i: unknown };
-      return [Number(c.r), Number(c.i)];
-    }
-    throw new Error(`${where}: element ${at} is not numeric (cell, struct or char arrays are not channel data)`);
-  };
-}
-
-/**
- * One numeric MAT variable as a strided source with its true MATLAB dims. After `prepareMat`, the
- * row-major flattening of mat-for-js's nested output holds element (i0, i1, …) at
- * i0·P + (column-major index of (i1, i2, …) over d1, d2, …), P = d1·d2·… — this also covers the
- * vectors mat-for-js makes of 1×n and n×1 arrays.
- */
-function matVariable(where: string, file: MatFile, name: string): { dims: number[]; re: Float64Array; im: Float64Array | null } {
-  if (!(name in file.data)) {
-    const names = Object.keys(file.data);
-    throw new Error(`${where}: variable '${name}' not found; the file holds: ${names.length ? names.join(', ') : '(no variables)'}`);
-  }
-  const value = file.data[name];
-  const w = `${where} variable '${name}'`;
-  const flat = flattenNested(w, value, nestedDepth(value), matLeaf(w));
-  const dims = file.dims.get(name);
-  const count = dims ? dims.reduce((a, v) => a * v, 1) : -1;
-  if (!dims || count !== flat.re.length) throw new Error(`${w}: could not recover its dimensions (not a numeric array?)`);
-  return { dims, re: flat.re, im: flat.complex ? flat.im : null };
-}
-
-function matStrides(dims: number[]): number[] {
-  const s = [dims.slice(1).reduce((a, v) => a * v, 1)];
-  let acc = 1;
-  for (let j = 1; j < dims.length; j++) {
-    s.push(acc);
-    acc *= dims[j];
-  }
-  return s;
-}
-
-function loadMat(where: string, bytes: Buffer, layout: ChannelLayout, opts: ChannelFileOptions): { src: Source; sourceShape: number[]; dtype: string; complex: boolean; variable: string } {
-  const file = readMat(where, bytes);
+function loadMat(where: string, file: MatContents, layout: ChannelLayout, opts: ChannelFileOptions): Loaded {
   const varName = opts.variable ?? 'H';
   const main = matVariable(where, file, varName);
   let im = main.im;
@@ -375,24 +298,25 @@ function loadMat(where: string, bytes: Buffer, layout: ChannelLayout, opts: Chan
         `or give the imaginary part with opts.imagVariable, or pass opts.allowReal = true`,
     );
   }
-  // MATLAB drops trailing singleton axes: a K×M×1 set is stored as K×M
-  const strides = matStrides(main.dims);
+  if (main.dims.length > 3) {
+    throw new Error(`${where}: variable '${varName}' is ${main.dims.join('×')}; layout '${layout}' needs 3 dimensions`);
+  }
+  // MATLAB data are column-major; MATLAB drops trailing singleton axes: a K×M×1 set is stored as K×M
   const shape = main.dims.slice();
+  const strides = colMajorStrides(shape);
   while (shape.length < 3) {
     shape.push(1);
     strides.push(0);
   }
-  if (shape.length > 3) {
-    throw new Error(`${where}: variable '${varName}' is ${main.dims.join('×')}; layout '${layout}' needs 3 dimensions`);
-  }
   const src: Source = { shape, strides, re: main.re, im, imOffset: 0 };
-  return { src, sourceShape: main.dims, dtype: im ? (opts.imagVariable ? 'mat:split' : 'mat:complex') : 'mat:real', complex: im !== null, variable };
+  const kind = im ? (opts.imagVariable ? 'split' : 'complex') : 'real';
+  return { src, sourceShape: main.dims, dtype: `mat:${kind}`, complex: im !== null, variable };
 }
 
 // ---------------------------------------------------------------------------------------------
 // NPY
 
-function loadNpy(where: string, bytes: Buffer, opts: ChannelFileOptions): { src: Source; sourceShape: number[]; dtype: string; complex: boolean } {
+function loadNpy(where: string, bytes: Buffer, opts: ChannelFileOptions): Loaded {
   let arr: ReturnType<typeof parseNpy>;
   try {
     arr = parseNpy(toArrayBuffer(bytes));
@@ -400,7 +324,14 @@ function loadNpy(where: string, bytes: Buffer, opts: ChannelFileOptions): { src:
     throw new Error(`${where}: not a readable .npy file: ${(e as Error).message}`);
   }
   const { shape, dtype, fortranOrder } = arr;
-  const data = arr.data as unknown as ArrayLike<number>;
+  const raw: unknown = arr.data;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new Error(`${where}: not a readable .npy file: 'shape' in the header must be non-negative integers; got (${Array.isArray(shape) ? shape.join(', ') : String(shape)})`);
+  }
+  if (typeof dtype !== 'string' || !(ArrayBuffer.isView(raw) || Array.isArray(raw))) {
+    throw new Error(`${where}: not a readable .npy file: unsupported header (dtype ${String(dtype)})`);
+  }
+  const data = raw as ArrayLike<number>;
   const need = (count: number): void => {
     if (data.length < count) throw new Error(`${where}: truncated .npy data: shape [${shape}] (${dtype}) needs ${count} numbers, file has ${data.length}`);
   };
@@ -430,18 +361,14 @@ function loadNpy(where: string, bytes: Buffer, opts: ChannelFileOptions): { src:
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-function loadJson(where: string, bytes: Buffer, opts: ChannelFileOptions): { src: Source; sourceShape: number[]; complex: boolean; layout?: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new Error(`${where}: not valid JSON: ${(e as Error).message}`);
-  }
+function loadJson(where: string, bytes: Buffer, opts: ChannelFileOptions): Omit<Loaded, 'dtype'> & { layout?: string } {
+  const doc = parseBoundedJson(where, bytes.toString('utf8'), MAX_JSON_DEPTH);
+  const maxLeaves = Math.ceil(bytes.length / 2); // every number takes a digit and a separator
   const num = (v: unknown, at: string): [number, number | null] => [jsonNumber(where, v, at), null];
   if (Array.isArray(doc)) {
     const depth = nestedDepth(doc);
     if (depth !== 4) throw new Error(`${where}: a bare nested array must be d0×d1×d2×2 ([re, im] pairs); got ${depth} levels`);
-    const f = flattenNested(where, doc, 4, num);
+    const f = flattenNested(where, doc, 4, num, maxLeaves);
     if (f.shape[3] !== 2) throw new Error(`${where}: the innermost arrays must be [re, im] pairs; got length ${f.shape[3]}`);
     const s = rowMajorStrides(f.shape);
     return { src: { shape: f.shape.slice(0, 3), strides: s.slice(0, 3), re: f.re, im: f.re, imOffset: 1 }, sourceShape: f.shape, complex: true };
@@ -468,10 +395,10 @@ function loadJson(where: string, bytes: Buffer, opts: ChannelFileOptions): { src
     const im = d.im === undefined ? null : flatPart(d.im, 'im');
     return { src: { shape, strides: rowMajorStrides(shape), re, im, imOffset: 0 }, sourceShape: shape, complex: im !== null, layout };
   }
-  const fr = flattenNested(`${where} 're'`, d.re, 3, num);
+  const fr = flattenNested(`${where} 're'`, d.re, 3, num, maxLeaves);
   let im: Float64Array | null = null;
   if (d.im !== undefined) {
-    const fi = flattenNested(`${where} 'im'`, d.im, 3, num);
+    const fi = flattenNested(`${where} 'im'`, d.im, 3, num, maxLeaves);
     if (fi.shape.join() !== fr.shape.join()) throw new Error(`${where}: 're' has shape [${fr.shape}] but 'im' has [${fi.shape}]`);
     im = fi.re;
   }
@@ -492,23 +419,34 @@ function formatOf(where: string, path: string, opts: ChannelFileOptions): Channe
   throw new Error(`${where}: cannot tell the format from the extension '${ext}'; use .mat, .npy or .json, or pass opts.format`);
 }
 
-/**
- * Load a channel set from a .mat, .npy or .json file (format from the extension or opts.format).
- * → h: [N, K, M] complex (float32) and metadata.
- */
-export function loadChannels(path: string, opts: ChannelFileOptions = {}): LoadedChannels {
-  const where = `loadChannels("${path}")`;
+/** Checked path, format, bytes and default layout of a load. */
+interface Request {
+  where: string;
+  format: ChannelFileFormat;
+  bytes: Buffer;
+  layout: ChannelLayout;
+}
+
+function request(path: string, opts: ChannelFileOptions): Request {
   if (typeof path !== 'string' || path === '') throw new Error(`loadChannels(path): path must be a non-empty string; got ${String(path)}`);
+  const where = `loadChannels("${path}")`;
   const format = formatOf(where, path, opts);
-  const bytes = readBytes(where, path);
-  let layout: ChannelLayout = checkLayout(where, opts.layout ?? (format === 'mat' ? 'KMN' : 'NKM'));
-  let loaded: { src: Source; sourceShape: number[]; dtype: string; complex: boolean; variable?: string };
+  const layout = checkLayout(where, opts.layout ?? (format === 'mat' ? 'KMN' : 'NKM'));
+  return { where, format, bytes: readBytes(where, path), layout };
+}
+
+/** Everything after the .mat variables are read (or for .npy/.json, everything): decode, lay out, check. */
+function finish(path: string, req: Request, opts: ChannelFileOptions, mat: MatContents | null): LoadedChannels {
+  const { where, format } = req;
+  let layout = req.layout;
+  let loaded: Loaded;
   if (format === 'mat') {
-    loaded = loadMat(where, bytes, layout, opts);
+    if (!mat) throw new Error(`${where}: internal: no MAT contents`);
+    loaded = loadMat(where, mat, layout, opts);
   } else if (format === 'npy') {
-    loaded = loadNpy(where, bytes, opts);
+    loaded = loadNpy(where, req.bytes, opts);
   } else {
-    const j = loadJson(where, bytes, opts);
+    const j = loadJson(where, req.bytes, opts);
     if (j.layout !== undefined) {
       const fileLayout = checkLayout(`${where} (field 'layout')`, j.layout);
       if (opts.layout !== undefined && opts.layout !== fileLayout) {
@@ -526,6 +464,42 @@ export function loadChannels(path: string, opts: ChannelFileOptions = {}): Loade
       complex: loaded.complex, batch: n, users: k, antennas: m,
     },
   };
+}
+
+/**
+ * Load a channel set from a .mat (level 5), .npy or .json file (format from the extension or
+ * opts.format). → h: [N, K, M] complex (float32) and metadata. Synchronous; MATLAB v7.3 (HDF5) files
+ * need `loadChannelsAsync`.
+ */
+export function loadChannels(path: string, opts: ChannelFileOptions = {}): LoadedChannels {
+  const req = request(path, opts);
+  let mat: MatContents | null = null;
+  if (req.format === 'mat') {
+    if (isMatV73(req.bytes)) {
+      throw new Error(
+        `${req.where}: a MATLAB v7.3 (HDF5) MAT file; the synchronous loadChannels cannot read HDF5: ` +
+          `use await loadChannelsAsync(path, opts), or re-save with save(..., '-v7')`,
+      );
+    }
+    mat = readMatV5(req.where, req.bytes, matWanted(opts), matLimits(req.where, opts));
+  }
+  return finish(path, req, opts, mat);
+}
+
+/**
+ * `loadChannels` for every format including MATLAB v7.3 (HDF5) .mat files, read through h5wasm
+ * (asynchronous start-up). Same options, result and errors.
+ */
+export async function loadChannelsAsync(path: string, opts: ChannelFileOptions = {}): Promise<LoadedChannels> {
+  const req = request(path, opts);
+  let mat: MatContents | null = null;
+  if (req.format === 'mat') {
+    const limits = matLimits(req.where, opts);
+    mat = isMatV73(req.bytes)
+      ? await readMatV73(req.where, req.bytes, matWanted(opts), limits)
+      : readMatV5(req.where, req.bytes, matWanted(opts), limits);
+  }
+  return finish(path, req, opts, mat);
 }
 
 /**

@@ -17,5 +17,5 @@ export { imperfectCsi } from './csiError';
 export type { CsiGiven, ImperfectCsi } from './csiError';
 export { geometricChannel, geometricScenario } from './geometric';
 export type { GeometricScenario, GeometricChannel, PropagationCondition, ChannelNormalisation } from './geometric';
-export { loadChannels, saveChannelsJson, CHANNEL_LAYOUTS } from './files';
+export { loadChannels, loadChannelsAsync, saveChannelsJson, CHANNEL_LAYOUTS } from './files';
 export type { ChannelLayout, ChannelFileFormat, ChannelFileOptions, ChannelFileMeta, LoadedChannels } from './files';

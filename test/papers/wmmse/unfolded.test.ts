@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
-import { systemAtSnr, weightsAndGains } from '../../../lib/papers/wmmse/system';
+import { systemAtSnr, weightsAndGains, wsr } from '../../../lib/papers/wmmse/system';
 import { extendGamma, initialGamma, pgdTerms, projectPowerReal, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
 import { makeTestSet, trainUnfolded, evaluateUnfolded } from '../../../lib/papers/wmmse/training';
 import { classicWmmse } from '../../../lib/papers/wmmse/wmmse';
@@ -113,4 +113,25 @@ backendTest('training raises the WSR above the untrained network and keeps tf.me
   const learned = evaluateUnfolded(trained.gamma, shape, sys, test.h)[0];
   const mean = (a: Float64Array) => a.reduce((x, y) => x + y, 0) / a.length;
   assert.ok(mean(learned) > mean(untrained) + 0.1, `trained ${mean(learned)} vs untrained ${mean(untrained)}`);
+});
+
+backendTest('input checks: ragged or short γ, h that does not match sys (antennas, users), bad sys fields, mismatched v', async () => {
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
+  const shape = { layers: 2, pgdSteps: 4, sameGamma: false };
+  const h = new Rng(5).complexNormal([3, 4, 4]);
+  assert.throws(() => evaluateUnfolded([[1, 1, 1, 1], [1, 1]], shape, sys, h), /evaluateUnfolded\(gamma\): row 1 needs 4 step sizes \(K = shape\.pgdSteps\); got 2/);
+  assert.throws(() => evaluateUnfolded([[1, 1, 1, 1]], shape, sys, h), /evaluateUnfolded\(gamma\): needs 2 rows \(L = shape\.layers\); got 1/);
+  assert.throws(() => evaluateUnfolded([[1, 1, 1, 1], [1, NaN, 1, 1]], shape, sys, h), /evaluateUnfolded: gamma\[1\]\[1\] must be a finite number; got NaN/);
+  assert.throws(() => evaluateUnfolded([[1], [1]], { ...shape, sameGamma: true }, sys, h, 0), /evaluateUnfolded: chunk must be a positive integer; got 0/);
+  const wide = new Rng(6).complexNormal([3, 4, 8]);
+  assert.throws(() => evaluateUnfolded([[1, 1, 1, 1], [1, 1, 1, 1]], shape, sys, wide), /evaluateUnfolded\(h\): has M = 8 antennas but sys\.antennas = 4/);
+  assert.throws(() => unfoldedForward(wide, tf.ones([2, 4]), sys, 4), /unfoldedForward\(h\): has M = 8 antennas but sys\.antennas = 4/);
+  assert.throws(() => unfoldedForward(h, tf.ones([2, 4]), { ...sys, alpha: [1, 1] }, 4), /unfoldedForward\(h\): has N = 4 users but sys\.alpha has 2 priorities/);
+  assert.throws(() => unfoldedForward(h, tf.ones([2, 4]), { ...sys, noiseVar: 0 }, 4), /unfoldedForward: sys\.noiseVar must be finite and > 0; got 0/);
+  assert.throws(() => unfoldedForward(h, tf.ones([2, 4]), { ...sys, power: NaN }, 4), /unfoldedForward: sys\.power must be finite and > 0; got NaN/);
+  const v = new Rng(7).complexNormal([3, 4, 3]);
+  assert.throws(() => wsr(h, v, sys), /wsr\(v\): must be \[3, 4, 4\] complex \(batch, M, N\) to match h; got \[3,4,3\]/);
+  assert.throws(() => wsr(wide, v, sys), /wsr\(h\): has M = 8 antennas/);
+  assert.throws(() => unfoldedForward(h, tf.ones([2, 4]), sys, 4, v), /unfoldedForward\(v\): must be \[3, 4, 4\]/);
+  C.dispose(v, wide, h);
 });
