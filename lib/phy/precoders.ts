@@ -13,7 +13,8 @@
  *
  * Checks are on shapes and options (no data read, see core/validate.ts), with one documented
  * exception: ZF, and RZF with ξ = 0, invert H Hᴴ, which is singular when two users have (nearly)
- * parallel channels. They check by default that the inverse they computed is one (‖A A⁻¹ − I‖ small,
+ * parallel channels. They check by default (RZF with ξ > 0 only when asked: H Hᴴ + ξI is positive
+ * definite) that the inverse they computed is one (‖A A⁻¹ − I‖ small,
  * one read of a value per channel) and otherwise throw, naming the channel and the condition number
  * of H Hᴴ. Inside a training step pass `checkConditioning: false`.
  */
@@ -53,8 +54,9 @@ export interface PowerOptions {
 
 export interface InvertingOptions extends PowerOptions {
   /**
-   * Check that H Hᴴ (+ ξ I) could be inverted in float32 and throw otherwise (default true: one
-   * read of a value per channel). Pass false inside a training step.
+   * Check that H Hᴴ (+ ξ I) could be inverted in float32 and throw otherwise (one read of a value
+   * per channel). Default: on for ZF and for RZF with ξ = 0, off for RZF with ξ > 0. Pass false
+   * inside a training step.
    */
   checkConditioning?: boolean;
 }
@@ -176,7 +178,8 @@ export function rzf(h: Complex, opts: RzfOptions = {}): Complex {
   if (reg === 0 && k > m) {
     throw new Error(`rzf(opts): ξ = 0 (noiseVar or reg 0) makes RZF the ZF precoder, which needs K <= M (users <= antennas); got K=${k}, M=${m}`);
   }
-  const w = pseudoInverse(h, reg, 'rzf', opts.checkConditioning ?? true);
+  // ξ > 0 keeps H Hᴴ + ξI positive definite (eigenvalues ≥ ξ): checked by default only at ξ = 0 (ZF)
+  const w = pseudoInverse(h, reg, 'rzf', opts.checkConditioning ?? reg === 0);
   try {
     return C.tidy(() => scaleToPower(w, power));
   } finally {
