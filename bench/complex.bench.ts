@@ -1,8 +1,9 @@
 /**
  * Throughput of the hot paths, per installed backend (not a test; speed is never asserted).
  *
- *   npm run bench                 # every installed backend
- *   npm run bench -- wasm cpu     # only these
+ *   npx tsx bench/complex.bench.ts            # every installed backend
+ *   npx tsx bench/complex.bench.ts wasm cpu   # only these
+ *   (`npm run bench` runs this and the WMMSE bench: bench/run.ts)
  *
  * Prints, per backend: batched complex matmul at the shapes the papers use (GFLOP/s, real flops:
  * 8·m·k·n per complex product), and one linear-precoding iteration (ZF + 1-bit DAC + SINR) in
@@ -19,7 +20,7 @@ import { sumRate } from '../lib/phy/metrics';
 import { PROJECT_ROOT } from '../lib/notebook/results';
 import * as path from 'node:path';
 
-interface Row {
+export interface Row {
   backend: string;
   case: string;
   msPerCall: number;
@@ -40,7 +41,7 @@ function time(fn: () => tf.Tensor, seconds = 1.5): number {
   return times[Math.floor(times.length / 2)];
 }
 
-async function benchBackend(name: BackendName): Promise<Row[]> {
+export async function benchBackend(name: BackendName): Promise<Row[]> {
   await initBackend(name);
   console.error(describeBackend());
   const rng = new Rng('bench');
@@ -75,17 +76,28 @@ async function benchBackend(name: BackendName): Promise<Row[]> {
   return rows;
 }
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
+/** The backends named on the command line (checked), or every installed one. */
+export function backendsFromArgs(asked: string[]): BackendName[] {
   for (const a of asked) if (!(BACKEND_NAMES as readonly string[]).includes(a)) throw new Error(`backend "${a}" must be one of ${BACKEND_NAMES.join(', ')}`);
-  const names = (asked.length ? (asked as BackendName[]) : [...BACKEND_NAMES]).filter((b) => isAvailable(b));
+  return (asked.length ? (asked as BackendName[]) : [...BACKEND_NAMES]).filter((b) => isAvailable(b));
+}
+
+/** Run the complex-matmul and precoding cases on `names`, print them, return the rows. */
+export async function benchComplex(names: BackendName[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const n of names) rows.push(...(await benchBackend(n)));
   console.table(rows.map((r) => ({ ...r, msPerCall: Number(r.msPerCall.toFixed(3)) })));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const rows = await benchComplex(backendsFromArgs(process.argv.slice(2)));
   writeFileAtomic(path.join(PROJECT_ROOT, 'results', 'bench.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 1));
 }
 
-main().catch((e: Error) => {
-  console.error(`bench: ${e.message}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: Error) => {
+    console.error(`bench: ${e.message}`);
+    process.exit(1);
+  });
+}

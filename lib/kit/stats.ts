@@ -112,3 +112,15 @@ export function snrAtTarget(curve: RateCurve, target: number): Crossing | undefi
     high: curve.high ? crossingOf(snrDb, curve.high, target) : undefined,
   };
 }
+
+/**
+ * Where a curve of means falls by more than `k` standard errors from one point to the next: for each
+ * i, y[i] − y[i−1] < −k·√(se[i]² + se[i−1]²) (unpaired, so conservative). Returns the indices i;
+ * empty when the curve is non-decreasing within its error.
+ */
+export function dropsBeyondError(y: readonly number[], se: readonly number[], k = 2): number[] {
+  if (y.length !== se.length) throw new Error(`dropsBeyondError: ${y.length} means but ${se.length} standard errors`);
+  const out: number[] = [];
+  for (let i = 1; i < y.length; i++) if (y[i] - y[i - 1] < -k * Math.hypot(se[i], se[i - 1])) out.push(i);
+  return out;
+}

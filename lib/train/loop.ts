@@ -29,6 +29,12 @@ export interface TrainConfig<B> {
   /** validation loss (lower is better), run every `validateEvery` epochs; read once */
   validate?: () => number;
   validateEvery?: number;
+  /**
+   * Also validate the starting parameters (recorded as epoch −1) and keep them as a candidate for
+   * the best: the returned parameters are then never worse on validation than where training began
+   * (a warm start from a trained network). Needs `validate`.
+   */
+  validateAtStart?: boolean;
   /** stop after this many validations without improvement; restores the best parameters */
   patience?: number;
   /** clip gradients by global norm */
@@ -104,6 +110,12 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
   let best: { epoch: number; loss: number; values: tf.Tensor[] } | undefined;
   let sinceBest = 0;
   let globalStep = 0;
+  if (cfg.validateAtStart) {
+    if (!cfg.validate) throw new Error('train: validateAtStart needs validate');
+    const v0 = cfg.validate();
+    history.validation.push({ epoch: -1, loss: v0 });
+    if (Number.isFinite(v0)) best = { epoch: -1, loss: v0, values: cfg.variables.map((v) => tf.clone(v)) };
+  }
   // SIGINT (Jupyter's ■, Ctrl-C) stops training at the next step: "training interrupted at step n/N"
   const interrupt = new InterruptScope('training');
   try {

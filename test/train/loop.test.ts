@@ -103,6 +103,26 @@ backendTest('a NaN validation is never the best: a NaN first validation does not
   w.dispose();
 });
 
+backendTest('validateAtStart: the starting point is a candidate, so training never ends worse than it began', async () => {
+  const w = tf.variable(tf.scalar(1));
+  // the start (w = 1) is already the validation optimum; training pushes w away from it
+  const h = await train({
+    variables: [w],
+    batch: () => null,
+    loss: () => tf.neg(w) as tf.Scalar,
+    epochs: 5,
+    stepsPerEpoch: 1,
+    learningRate: 0.25,
+    validate: () => Math.abs(w.dataSync()[0] - 1),
+    validateAtStart: true,
+  });
+  assert.deepEqual(h.validation[0], { epoch: -1, loss: 0 });
+  assert.deepEqual(h.bestValidation, { epoch: -1, loss: 0 });
+  assert.equal(w.dataSync()[0], 1, 'the starting parameters are restored');
+  await assert.rejects(train({ variables: [w], batch: () => null, loss: () => tf.neg(w) as tf.Scalar, epochs: 1, stepsPerEpoch: 1, learningRate: 0.1, validateAtStart: true }), /validateAtStart needs validate/);
+  w.dispose();
+});
+
 backendTest('non-finite losses throw or are skipped; bad settings are named', async () => {
   const w = tf.variable(tf.scalar(1));
   const cfg = { variables: [w], batch: () => null, loss: () => tf.div(w, 0) as tf.Scalar, epochs: 1, stepsPerEpoch: 2, learningRate: 0.1 };

@@ -8,11 +8,12 @@ import { backendInfo } from '../../core/backend';
 import { trainedOrSaved as savedOr } from '../../kit/savedRun';
 import { MeanSe, meanSe, pairedDiff } from '../../kit/stats';
 import { Rng } from '../../core/random';
+import { checkPositiveInt } from '../../core/validate';
 import type { Progress } from '../../train/progress';
 import { trainingFor, WmmsePreset } from './presets';
 import { systemAtSnr, WmmseSystem } from './system';
-import { disposeTestSet, evaluateUnfolded, makeTestSet, TestSet, trainUnfolded } from './training';
-import { extendGamma, unfoldedFlops, unfoldedForward, UnfoldedShape } from './unfolded';
+import { disposeTestSet, evaluateUnfolded, makeTestSet, TestSet, trainUnfolded, WarmStart, withNoOpLayer, withNoOpStep } from './training';
+import { unfoldedFlops, unfoldedForward, UnfoldedShape } from './unfolded';
 import { classicFlops, classicWmmse } from './wmmse';
 
 /** A trained network: enough to rebuild and evaluate it. */
@@ -25,6 +26,8 @@ export interface TrainedNet {
   trainingChannels: number;
   /** training loss per step (kept for Fig. 3 only) */
   loss?: number[];
+  /** which independently trained copy (1 = the main network; 2, 3, … for the seed spread) */
+  trainingSeed?: number;
 }
 
 export type { MeanSe } from '../../kit/stats';
@@ -40,8 +43,9 @@ export interface TrainOptions {
 }
 
 /** A network's identity in a run: SNR, L, K and variant, e.g. "snr20/L3/K5". */
-export function netKey(n: Pick<TrainedNet, 'snrDb' | 'layers' | 'pgdSteps' | 'sameGamma'>): string {
-  return `snr${n.snrDb}/L${n.layers}/K${n.pgdSteps}${n.sameGamma ? '/same' : ''}`;
+export function netKey(n: Pick<TrainedNet, 'snrDb' | 'layers' | 'pgdSteps' | 'sameGamma' | 'trainingSeed'>): string {
+  const seed = n.trainingSeed !== undefined && n.trainingSeed > 1 ? `/seed${n.trainingSeed}` : '';
+  return `snr${n.snrDb}/L${n.layers}/K${n.pgdSteps}${n.sameGamma ? '/same' : ''}${seed}`;
 }
 
 /** The shared held-out test set of an experiment seed. */
@@ -49,34 +53,24 @@ export function testSetFor(p: WmmsePreset, seed: number | string): TestSet {
   return makeTestSet(new Rng(seed).fork('test'), { count: p.testChannels, users: p.users, antennas: p.antennas });
 }
 
-async function trainedOrSaved(
-  p: WmmsePreset,
-  seed: number | string,
-  sys: WmmseSystem,
-  shape: UnfoldedShape & { snrDb: number },
-  opts: TrainOptions & { init?: number[][]; steps?: number; keepLoss?: boolean; baseChannels?: number },
-): Promise<TrainedNet> {
+type NetShape = UnfoldedShape & { snrDb: number; trainingSeed?: number };
+type NetOptions = TrainOptions & { warm?: WarmStart; steps?: number; keepLoss?: boolean; baseChannels?: number };
+
+async function trainedOrSaved(p: WmmsePreset, seed: number | string, sys: WmmseSystem, shape: NetShape, opts: NetOptions): Promise<TrainedNet> {
   const key = netKey({ ...shape });
   // the first network given under a key wins (a notebook may pass a saved run's and this run's)
   const saved = opts.saved ? new Map(opts.saved.map((n): [string, TrainedNet] => [netKey(n), n]).reverse()) : undefined;
   return savedOr(key, saved, () => trainNet(p, seed, sys, shape, key, opts), { trainMissing: opts.trainMissing, where: opts.savedFrom });
 }
 
-async function trainNet(
-  p: WmmsePreset,
-  seed: number | string,
-  sys: WmmseSystem,
-  shape: UnfoldedShape & { snrDb: number },
-  key: string,
-  opts: TrainOptions & { init?: number[][]; steps?: number; keepLoss?: boolean; baseChannels?: number },
-): Promise<TrainedNet> {
-  const t = trainingFor(p, { snrDb: shape.snrDb, steps: opts.steps });
+async function trainNet(p: WmmsePreset, seed: number | string, sys: WmmseSystem, shape: NetShape, key: string, opts: NetOptions): Promise<TrainedNet> {
+  const t = trainingFor(p, { snrDb: shape.snrDb, steps: opts.steps, warm: opts.warm !== undefined });
   const trained = await trainUnfolded(
     shape,
     sys,
     { steps: t.steps, batch: p.train.batch, learningRate: t.learningRate },
     new Rng(seed).fork(`train/${key}`),
-    { progress: opts.progress, init: opts.init, phase: `train ${key}` },
+    { progress: opts.progress, warm: opts.warm, phase: `train ${key}` },
   );
   return {
     snrDb: shape.snrDb,
@@ -86,7 +80,33 @@ async function trainNet(
     gamma: trained.gamma,
     trainingChannels: trained.trainingChannels + (opts.baseChannels ?? 0),
     loss: opts.keepLoss ? trained.history.loss : undefined,
+    ...(shape.trainingSeed !== undefined && shape.trainingSeed > 1 ? { trainingSeed: shape.trainingSeed } : {}),
   };
+}
+
+/**
+ * The networks of one variant for every L in `layers` (ascending), each warm-started from the
+ * previous one plus no-op layers (the first from scratch, γ = 1): the chain of Figs. 2 and 4.
+ */
+async function layerChain(
+  p: WmmsePreset, seed: number | string, sys: WmmseSystem,
+  shape: { snrDb: number; pgdSteps: number; sameGamma: boolean; trainingSeed?: number }, layers: number[], opts: NetOptions,
+): Promise<Map<number, TrainedNet>> {
+  const out = new Map<number, TrainedNet>();
+  let prev: TrainedNet | undefined;
+  for (const L of [...layers].sort((a, b) => a - b)) {
+    let warm: WarmStart | undefined;
+    if (prev) {
+      warm = { gamma: prev.gamma };
+      for (let l = prev.layers; l < L; l++) warm = withNoOpLayer(warm.gamma);
+    }
+    const net = await trainedOrSaved(p, seed, sys, { ...shape, layers: L }, {
+      ...opts, warm, baseChannels: prev?.trainingChannels, keepLoss: opts.keepLoss && L === Math.max(...layers.filter((x) => x <= 3)),
+    });
+    out.set(L, net);
+    prev = net;
+  }
+  return out;
 }
 
 /** The unfolded networks' last-layer WSR per test channel. */
@@ -112,13 +132,46 @@ export interface WsrVsLayers {
   unfoldedMinusSameGamma: MeanSe[];
   sameGammaMinusWmmse: MeanSe[];
   testChannels: number;
+  /** the same at selected L over independently trained networks (absent when the preset has none) */
+  seedSpread?: SeedSpread;
   nets: TrainedNet[];
+}
+
+/** Unfolded − WMMSE over `seeds` independently trained networks at each of `L`. */
+export interface SeedSpread {
+  seeds: number;
+  L: number[];
+  /** unfolded WSR per L per training seed (seed 1 = the main network) */
+  unfolded: number[][];
+  /** per L: the mean over seeds of the paired difference, s.e. from test set and seeds (`combineSeeds`) */
+  unfoldedMinusWmmse: MeanSe[];
+}
+
+/**
+ * Combine per-seed paired differences (means `d`, test-set standard errors `se`): the mean over
+ * seeds, with s.e. √(se_test² + sd_seeds²/n) where se_test is the mean test-set s.e. (the seeds share
+ * the test channels, so their test-set errors are not independent) and sd_seeds the spread of the
+ * seed means. Both the test set and the training seed are sources of error in a claim.
+ */
+export function combineSeeds(d: number[], se: number[]): MeanSe {
+  const n = d.length;
+  if (n === 0 || se.length !== n) throw new Error(`combineSeeds: needs one s.e. per seed mean; got ${n} means, ${se.length} s.e.`);
+  const mean = d.reduce((a, b) => a + b, 0) / n;
+  const seTest = se.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, se: Math.sqrt(seTest ** 2 + (sd * sd) / n) };
+}
+
+/** The preset's seed spread for the figure at `snrDb` (Fig. 2 or Fig. 4; none elsewhere). */
+export function seedSpreadFor(p: WmmsePreset, snrDb: number): { seeds: number; layers: number[] } {
+  const layers = snrDb === p.snrFig2 ? p.seedSpread.fig2 : snrDb === p.snrFig4 ? p.seedSpread.fig4 : [];
+  return { seeds: layers.length ? p.seedSpread.seeds : 1, layers };
 }
 
 /** Figs. 2 and 4: WSR vs L at one SNR, K = 4: truncated WMMSE, unfolded, 'same γ', WMMSE at convergence. */
 export async function wsrVsLayers(
   p: WmmsePreset,
-  at: { snrDb: number; seed: number | string },
+  at: { snrDb: number; seed: number | string; seedSpread?: { seeds: number; layers: number[] } },
   opts: TrainOptions = {},
 ): Promise<WsrVsLayers> {
   const { snrDb, seed } = at;
@@ -129,17 +182,17 @@ export async function wsrVsLayers(
     const truncated = classicWmmse(test.f64, sys, { maxIter: maxL, tol: 0 });
     const conv = classicWmmse(test.f64, sys, { maxIter: p.convergedMaxIter });
     const convWsr = meanSe(conv.wsrTrace[conv.wsrTrace.length - 1]);
-    const fig3L = Math.max(...p.layers.filter((l) => l <= 3));
     const res: WsrVsLayers = {
       snrDb, L: [], wmmse: [], unfolded: [], sameGamma: [], converged: convWsr.mean,
       convergedIterations: meanSe(conv.iterations).mean,
       se: { wmmse: [], unfolded: [], sameGamma: [], converged: convWsr.se },
       unfoldedMinusWmmse: [], unfoldedMinusSameGamma: [], sameGammaMinusWmmse: [], testChannels: p.testChannels, nets: [],
     };
+    const chain = await layerChain(p, seed, sys, { snrDb, pgdSteps: p.pgdSteps, sameGamma: false }, p.layers, { ...opts, keepLoss: true });
+    const sameChain = await layerChain(p, seed, sys, { snrDb, pgdSteps: p.pgdSteps, sameGamma: true }, p.layers, opts);
     for (const L of p.layers) {
-      const shape = { snrDb, layers: L, pgdSteps: p.pgdSteps };
-      const net = await trainedOrSaved(p, seed, sys, { ...shape, sameGamma: false }, { ...opts, keepLoss: L === fig3L });
-      const same = await trainedOrSaved(p, seed, sys, { ...shape, sameGamma: true }, opts);
+      const net = chain.get(L)!;
+      const same = sameChain.get(L)!;
       const u = lastLayerWsr(net, sys, test);
       const s = lastLayerWsr(same, sys, test);
       const w = truncated.wsrTrace[L];
@@ -153,6 +206,27 @@ export async function wsrVsLayers(
       res.unfoldedMinusSameGamma.push(pairedDiff(u, s));
       res.sameGammaMinusWmmse.push(pairedDiff(s, w));
       res.nets.push(net, same);
+    }
+    // independently trained copies (their own warm-start chains) where the claims are decided by small margins
+    const spread = at.seedSpread ?? seedSpreadFor(p, snrDb);
+    if (spread.seeds > 1 && spread.layers.length > 0) {
+      const layers = spread.layers.filter((L) => p.layers.includes(L));
+      const upTo = p.layers.filter((L) => L <= Math.max(...layers));
+      const perSeed: number[][] = layers.map((L) => [res.unfoldedMinusWmmse[res.L.indexOf(L)].mean]);
+      const perSeedSe: number[][] = layers.map((L) => [res.unfoldedMinusWmmse[res.L.indexOf(L)].se]);
+      const unfolded: number[][] = layers.map((L) => [res.unfolded[res.L.indexOf(L)]]);
+      for (let j = 2; j <= spread.seeds; j++) {
+        const c = await layerChain(p, seed, sys, { snrDb, pgdSteps: p.pgdSteps, sameGamma: false, trainingSeed: j }, upTo, opts);
+        layers.forEach((L, i) => {
+          const u = lastLayerWsr(c.get(L)!, sys, test);
+          const d = pairedDiff(u, truncated.wsrTrace[L]);
+          perSeed[i].push(d.mean);
+          perSeedSe[i].push(d.se);
+          unfolded[i].push(meanSe(u).mean);
+        });
+        for (const L of upTo) res.nets.push(c.get(L)!);
+      }
+      res.seedSpread = { seeds: spread.seeds, L: layers, unfolded, unfoldedMinusWmmse: perSeed.map((d, i) => combineSeeds(d, perSeedSe[i])) };
     }
     return res;
   } finally {
@@ -211,9 +285,9 @@ export async function progressiveExtension(
       for (let k = p.pgdSteps; k <= p.progressive.maxSteps; k++) {
         if (k > p.pgdSteps) {
           const base: TrainedNet = net!;
-          const init = tf.tidy(() => extendGamma(tf.tensor2d(base.gamma)).arraySync() as number[][]);
+          // the parent plus a no-op step (γ = 0): training starts exactly at the parent, which stays a candidate
           net = await trainedOrSaved(p, seed, sys, { snrDb, layers: L, pgdSteps: k, sameGamma: false }, {
-            ...opts, init, steps: p.progressive.stepsPerExtension, baseChannels: base.trainingChannels,
+            ...opts, warm: withNoOpStep(base.gamma), steps: p.progressive.stepsPerExtension, baseChannels: base.trainingChannels,
           });
           res.nets.push(net);
         }
@@ -282,9 +356,25 @@ export interface ComplexityRow {
   backend: string;
 }
 
-/** Complexity table: operation counts and measured time per channel of both algorithms. */
-export function complexity(p: WmmsePreset, opts: { seed: number | string; snrDb?: number }): ComplexityRow[] {
-  const { seed, snrDb = p.snrFig2 } = opts;
+/** The fastest of `n` timed runs of `fn` (ms), after one untimed warm-up run. */
+function bestOf(n: number, fn: () => void): number {
+  fn();
+  let best = Infinity;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/**
+ * Complexity table: operation counts (`unfoldedFlops`, `classicFlops`, eigendecomposition included)
+ * and the time per channel of both algorithms, each the best of `repeats` runs after a warm-up.
+ */
+export function complexity(p: WmmsePreset, opts: { seed: number | string; snrDb?: number; repeats?: number }): ComplexityRow[] {
+  const { seed, snrDb = p.snrFig2, repeats = 5 } = opts;
+  checkPositiveInt('complexity', 'repeats', repeats);
   const sys = systemAtSnr({ snrDb: snrDb, users: p.users, antennas: p.antennas });
   const test = makeTestSet(new Rng(seed).fork('timing'), { count: p.timingChannels, users: p.users, antennas: p.antennas });
   const rows: ComplexityRow[] = [];
@@ -296,13 +386,10 @@ export function complexity(p: WmmsePreset, opts: { seed: number | string; snrDb?
         out.perLayer[L - 1].re.dataSync();
         out.perLayer.forEach((v) => tf.dispose([v.re, v.im]));
       };
-      run(); // warm-up (kernel compilation, memory)
-      let t0 = performance.now();
-      run();
-      const unfoldedMs = (performance.now() - t0) / p.timingChannels;
-      t0 = performance.now();
-      classicWmmse(test.f64, sys, { maxIter: L, tol: 0, trace: false });
-      const classicMs = (performance.now() - t0) / p.timingChannels;
+      const classic = () => classicWmmse(test.f64, sys, { maxIter: L, tol: 0, trace: false });
+      // best of `repeats` timed runs after one warm-up run each (kernel compilation, JIT, memory)
+      const unfoldedMs = bestOf(repeats, run) / p.timingChannels;
+      const classicMs = bestOf(repeats, classic) / p.timingChannels;
       gamma.dispose();
       rows.push({
         L,

@@ -40,6 +40,18 @@ export interface WmmsePreset {
     /** true: the paper's fixed 10⁻³ regardless of SNR */
     paperLearningRate: boolean;
   };
+  /**
+   * Warm starts (our addition, issue 16): the L-layer network starts from the trained (L − 1)-layer one
+   * plus a no-op layer (γ = 0), each Fig. 5 extension from its parent plus a no-op step; γ is trained
+   * as s·θ with s the start's scale, at this relative learning rate (decaying linearly to 10 %), for
+   * `stepsFraction` of the from-scratch step budget.
+   */
+  warmStart: { stepsFraction: number; learningRate: number };
+  /**
+   * Training-seed spread for the claims decided by small margins: `seeds` independently trained
+   * networks (each its own warm-start chain) at these L of Figs. 2 and 4.
+   */
+  seedSpread: { seeds: number; fig2: number[]; fig4: number[] };
   /** Fig. 5: progressive extension of the K = 4 networks at 20 dB, one PGD step at a time */
   progressive: { layers: number[]; maxSteps: number; stepsPerExtension: number };
   /** iteration cap of "WMMSE at convergence" (it stops earlier by the 1e-4 rule) */
@@ -56,18 +68,21 @@ export const WMMSE_PRESETS: Record<WmmsePresetName, WmmsePreset> = {
     name: 'quick', ...system, layers: [1, 2], snrFig6: [5, 12.5, 20], testChannels: 1000,
     train: { steps: 150, highSnrSteps: 200, batch: 100, lrAt0dB: 1e-3, lrFloor: 1e-2, paperLearningRate: false },
     progressive: { layers: [1], maxSteps: 6, stepsPerExtension: 40 },
+    warmStart: { stepsFraction: 0.5, learningRate: 0.02 }, seedSpread: { seeds: 2, fig2: [2], fig4: [] },
     convergedMaxIter: 500, timingChannels: 500,
   },
   reproduce: {
     name: 'reproduce', ...system, layers: [1, 2, 3, 4, 5, 6], snrFig6: fig6, testChannels: 10000,
     train: { steps: 1500, highSnrSteps: 2500, batch: 100, lrAt0dB: 1e-3, lrFloor: 1e-2, paperLearningRate: false },
     progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 300 },
+    warmStart: { stepsFraction: 0.5, learningRate: 0.02 }, seedSpread: { seeds: 3, fig2: [3, 4, 5, 6], fig4: [2] },
     convergedMaxIter: 500, timingChannels: 5000,
   },
   paper: {
     name: 'paper', ...system, layers: [1, 2, 3, 4, 5, 6], snrFig6: fig6, testChannels: 100000,
     train: { steps: 20000, highSnrSteps: 80000, batch: 100, lrAt0dB: 1e-3, lrFloor: 1e-3, paperLearningRate: true },
     progressive: { layers: [1, 2, 3, 4, 5, 6], maxSteps: 8, stepsPerExtension: 20000 },
+    warmStart: { stepsFraction: 0.5, learningRate: 0.02 }, seedSpread: { seeds: 3, fig2: [3, 4, 5, 6], fig4: [2] },
     convergedMaxIter: 1000, timingChannels: 10000,
   },
 };
@@ -83,8 +98,13 @@ export function wmmsePreset(name: string): WmmsePreset {
  * budget, so a comparison between them is not biased by training length. `steps` overrides the count
  * (progressive extensions); the schedule always decays over the steps actually run.
  */
-export function trainingFor(p: WmmsePreset, opts: { snrDb: number; steps?: number }): { steps: number; learningRate: (step: number) => number } {
+export function trainingFor(p: WmmsePreset, opts: { snrDb: number; steps?: number; warm?: boolean }): { steps: number; learningRate: (step: number) => number } {
   const { snrDb, steps } = opts;
+  if (opts.warm) {
+    const n = steps ?? Math.max(1, Math.round(p.warmStart.stepsFraction * (snrDb >= 15 ? p.train.highSnrSteps : p.train.steps)));
+    const lr = p.warmStart.learningRate;
+    return { steps: n, learningRate: (s) => lr * Math.max(0.1, 1 - s / n) };
+  }
   const n = steps ?? (snrDb >= 15 ? p.train.highSnrSteps : p.train.steps);
   if (p.train.paperLearningRate) return { steps: n, learningRate: () => 1e-3 };
   const lr0 = Math.max(p.train.lrFloor, p.train.lrAt0dB * 10 ** (snrDb / 10));

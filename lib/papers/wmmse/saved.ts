@@ -43,6 +43,7 @@ const wsrVsLayersSchema: Schema<WsrVsLayers> = object({
   unfoldedMinusSameGamma: array(meanSe),
   sameGammaMinusWmmse: array(meanSe),
   testChannels: integer,
+  seedSpread: optional(object({ seeds: integer, L: array(integer), unfolded: array(numbers), unfoldedMinusWmmse: array(meanSe) })),
   nets: noNets,
 });
 
@@ -82,7 +83,7 @@ const results: Schema<WmmseResults> = object({ fig2: wsrVsLayersSchema, fig4: ws
 
 /** What the meta of a WMMSE network's checkpoint holds besides the required fields. */
 const netMeta = object(
-  { snrDb: finite, layers: integer, pgdSteps: integer, sameGamma: boolean, trainingChannels: integer, loss: optional(numbers) },
+  { snrDb: finite, layers: integer, pgdSteps: integer, sameGamma: boolean, trainingChannels: integer, loss: optional(numbers), trainingSeed: optional(integer) },
   { allowExtra: true },
 );
 
@@ -105,7 +106,10 @@ export function netFromCheckpoint(c: Checkpoint, where: string): TrainedNet {
     throw new Error(`${where}: parameter "gamma" must have shape [${m.layers}, ${width}] (L × K step sizes); got ${g ? `[${g.shape}]` : 'none'}`);
   }
   const gamma = Array.from({ length: m.layers }, (_, l) => g.values.slice(l * width, (l + 1) * width));
-  return { snrDb: m.snrDb, layers: m.layers, pgdSteps: m.pgdSteps, sameGamma: m.sameGamma, gamma, trainingChannels: m.trainingChannels, ...(m.loss ? { loss: m.loss } : {}) };
+  return {
+    snrDb: m.snrDb, layers: m.layers, pgdSteps: m.pgdSteps, sameGamma: m.sameGamma, gamma, trainingChannels: m.trainingChannels,
+    ...(m.loss ? { loss: m.loss } : {}), ...(m.trainingSeed !== undefined ? { trainingSeed: m.trainingSeed } : {}),
+  };
 }
 
 /** A network as a checkpoint of this run (preset, seed, backend; budget from the batch size). */
@@ -116,7 +120,7 @@ export function netToCheckpoint(net: TrainedNet, run: { preset: string; seed: nu
       paper: PAPER, preset: run.preset, seed: run.seed, backend: run.backend,
       trainingBudget: { steps: Math.round(net.trainingChannels / run.batchSize), batchSize: run.batchSize, channels: net.trainingChannels },
       snrDb: net.snrDb, layers: net.layers, pgdSteps: net.pgdSteps, sameGamma: net.sameGamma, trainingChannels: net.trainingChannels,
-      ...(net.loss ? { loss: net.loss } : {}),
+      ...(net.loss ? { loss: net.loss } : {}), ...(net.trainingSeed !== undefined ? { trainingSeed: net.trainingSeed } : {}),
     });
   } finally {
     gamma.dispose();

@@ -68,6 +68,14 @@ export interface UnfoldedOutput {
 /**
  * Forward pass of the unfolded WMMSE. gamma: [L, K] or [L, 1]; h: [batch, N, M] → V after each layer.
  * `v0` defaults to the matched-filter initialisation at full power.
+ *
+ * Everything runs on the real embedding (NNO-C2PO eq. 8), where a complex product is one real matmul:
+ * E = [[Re H, −Im H], [Im H, Re H]] (built once), V as [Re V; Im V]. Per layer:
+ * - G = H V as E·[Re V; Im V] = [Re G; Im G] (one matmul), then w (5a) and u (5b) from G's rows;
+ * - 2A of (6) embedded as Eᵀ diag([2c; 2c]) E with c_i = α_i w_i |u_i|² (one matmul; embed(Xᴴ) = embed(X)ᵀ);
+ * - 2B = 2Hᴴ diag(α w u) embedded, elementwise: [Re; Im] = [Hᵀr; −Hᵀi]·Re(2αwu) + [Hᵀi; Hᵀr]·Im(2αwu);
+ * - K steps (12): V ← Π_C{V − γ_l^(k)(2A V − 2B)}, one matmul and four elementwise ops each (13).
+ * Same maths as `weightsAndGains` + `pgdTerms` + (12), in fewer and larger tfjs ops (no data read).
  */
 export function unfoldedForward(h: Complex, gamma: tf.Tensor, sys: WmmseSystem, pgdSteps: number, v0?: Complex): UnfoldedOutput {
   const dims = checkSystem('unfoldedForward', sys, h);
@@ -76,26 +84,40 @@ export function unfoldedForward(h: Complex, gamma: tf.Tensor, sys: WmmseSystem, 
   checkPositiveInt('unfoldedForward', 'pgdSteps', pgdSteps);
   const [layers, gk] = gamma.shape;
   if (gk !== 1 && gk !== pgdSteps) throw new Error(`unfoldedForward(gamma): second axis must be 1 or pgdSteps=${pgdSteps}; got ${gk}`);
+  const [batch, n, m] = dims;
   const perLayer: Complex[] = [];
   const flat = tf.tidy(() => {
-    const alpha = tf.tensor1d(sys.alpha);
-    let v = v0 ?? matchedFilterInit(h, sys.power);
+    const alpha = tf.tensor1d(sys.alpha); // [N]
+    const e = C.realEmbedMatrix(h); // E: [b, 2N, 2M]
+    const hT = C.adjoint(h); // Hᴴ: [b, M, N]
+    const pRe = tf.concat([hT.re, hT.im], 1); // [Hᵀr; −Hᵀi]: multiplies Re(2αwu)
+    const pIm = tf.concat([tf.neg(hT.im), hT.re], 1); // [Hᵀi; Hᵀr]: multiplies Im(2αwu)
+    const eyeStack = tf.concat([tf.eye(n), tf.eye(n)], 0); // [I; I]: picks g_ii from [Re G; Im G]
+    // γ_l^(k) as scalars, row-major. Not tf.unstack: its gradient fails on a single-element tensor
+    // (tfjs 4.22 Unpack_grad), i.e. on the 'same γ' network with L = 1
+    const flatGamma = tf.reshape(gamma, [-1]);
+    const steps = Array.from({ length: layers * gk }, (_, i) => tf.reshape(tf.slice(flatGamma, [i], [1]), []));
+    let vs = C.realEmbedVector(v0 ?? matchedFilterInit(h, sys.power)); // [b, 2M, N]
     const outs: tf.Tensor[] = [];
     for (let l = 0; l < layers; l++) {
-      const { wgt, u } = weightsAndGains(h, v, sys.noiseVar); // (5a), (5b)
-      const { a, b } = pgdTerms(h, wgt, u, alpha);
-      // The K steps run on the real embedding (NNO-C2PO eq. 8): V as [Re V; Im V] and A as
-      // [[Re A, −Im A], [Im A, Re A]], so each step is one real matmul instead of four.
-      const a2 = tf.mul(C.realEmbedMatrix(a), 2); // 2A: [b, 2M, 2M]
-      const b2 = tf.mul(C.realEmbedVector(b), 2); // 2B: [b, 2M, N]
-      let vs = C.realEmbedVector(v);
+      const g = tf.matMul(e, vs); // [Re G; Im G], G = H V: [b, 2N, N]
+      const total = tf.add(tf.sum(tf.reshape(tf.sum(tf.square(g), -1), [batch, 2, n]), 1), sys.noiseVar); // Σ_j |g_ij|² + σ²
+      const d = tf.reshape(tf.sum(tf.mul(g, eyeStack), -1), [batch, 2, n]); // (Re, Im) of g_ii
+      const w = tf.div(total, tf.maximum(tf.sub(total, tf.sum(tf.square(d), 1)), 1e-18)); // (5a)
+      const u = tf.div(d, tf.expandDims(total, 1)); // (5b), (Re, Im): [b, 2, N]
+      const aw2 = tf.mul(tf.mul(alpha, w), 2); // 2 α_i w_i: [b, N]
+      const c2 = tf.mul(aw2, tf.sum(tf.square(u), 1)); // 2 α_i w_i |u_i|²
+      const a2 = tf.matMul(tf.mul(e, tf.expandDims(tf.concat([c2, c2], 1), -1)), e, true, false); // embed(2A): [b, 2M, 2M]
+      const [bur, bui] = tf.split(tf.mul(u, tf.expandDims(aw2, 1)), 2, 1); // Re, Im of 2 α w u: [b, 1, N]
+      const b2 = tf.add(tf.mul(pRe, bur), tf.mul(pIm, bui)); // [Re 2B; Im 2B]: [b, 2M, N]
       for (let k = 0; k < pgdSteps; k++) {
-        const g = tf.reshape(tf.slice(gamma, [l, gk === 1 ? 0 : k], [1, 1]), []); // γ_l^(k)
         const grad = tf.sub(tf.matMul(a2, vs), b2); // ∇f(V) = 2(AV − B)  (12)
-        vs = projectPowerReal(tf.sub(vs, tf.mul(grad, g)), sys.power); // (12a), (12b)
+        vs = projectPowerReal(tf.sub(vs, tf.mul(grad, steps[l * gk + (gk === 1 ? 0 : k)])), sys.power); // (12a), (12b)
       }
-      v = C.fromRealEmbedVector(vs);
-      outs.push(v.re, v.im);
+      // [b, 2M, N] → [2, b, M, N]: Re and Im become contiguous halves (a transpose is far cheaper
+      // than a strided split in tfjs-wasm)
+      const [re, im] = tf.split(tf.transpose(tf.reshape(vs, [batch, 2, m, n]), [1, 0, 2, 3]), 2, 0);
+      outs.push(tf.reshape(re, [batch, m, n]), tf.reshape(im, [batch, m, n]));
     }
     return outs;
   });
@@ -133,10 +155,17 @@ export function extendGamma(gamma: tf.Tensor, init = 1): tf.Tensor {
   return tf.tidy(() => tf.concat([gamma, tf.fill([gamma.shape[0], 1], init)], 1));
 }
 
-/** Number of real multiply-adds of one unfolded forward pass per channel (for the complexity table). */
+/**
+ * Real flops of one unfolded forward pass per channel, counted as `unfoldedForward` does it on the
+ * real embedding (a real multiply-add = 2 flops): the matched-filter start 6MN + 3; per layer
+ * G = E·[Re V; Im V] 8MN², the statistics and (5a)/(5b) 8N² + 10N, the scaled Eᵀ diag(2c) E of (6)
+ * 4MN + 16M²N (the real embedding computes both blocks: twice the 8M²N of the complex product),
+ * 2B 6MN + 2N; per PGD step (12) the product 2A·V 8M²N, the update 6MN and the projection (13)
+ * 6MN + 6.
+ */
 export function unfoldedFlops(opts: { antennas: number; users: number; layers: number; pgdSteps: number }): number {
   const { antennas: m, users: n, layers, pgdSteps } = opts;
-  // complex multiply-add = 4 real mult + 4 real add ≈ 8 flops
-  const perLayer = 8 * (n * n * m /* HV */ + m * m * n /* A */ + m * n /* B */) + pgdSteps * 8 * (m * m * n /* AV */ + 2 * m * n /* update, projection */);
-  return layers * perLayer;
+  const step = 8 * m * m * n + 12 * m * n + 6;
+  const perLayer = 8 * m * n * n + 8 * n * n + 12 * n + 16 * m * m * n + 10 * m * n + pgdSteps * step;
+  return 6 * m * n + 3 + layers * perLayer;
 }

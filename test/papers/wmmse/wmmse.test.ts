@@ -4,7 +4,7 @@ import * as C from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
 import { weightedSumRate } from '../../../lib/phy/metrics';
 import { matchedFilterInit, systemAtSnr, weightsAndGains, wsr } from '../../../lib/papers/wmmse/system';
-import { classicWmmse, wsrF64 } from '../../../lib/papers/wmmse/wmmse';
+import { classicFlops, classicWmmse, jacobiFlops, wsrF64 } from '../../../lib/papers/wmmse/wmmse';
 import { makeTestSet } from '../../../lib/papers/wmmse/training';
 import { backendTest, assertClose, arr } from '../../helpers';
 
@@ -87,4 +87,19 @@ backendTest('bad input is named', async () => {
   const set = makeTestSet(new Rng(1), { count: 2, users: 4, antennas: 4 });
   assert.throws(() => classicWmmse(set.f64, systemAtSnr({ snrDb: 10, users: 3, antennas: 4 }), { maxIter: 2 }), /classicWmmse\(sys.alpha\): needs 4 priorities/);
   assert.throws(() => classicWmmse(set.f64, systemAtSnr({ snrDb: 10, users: 4, antennas: 4 }), { maxIter: 0 }), /maxIter must be a positive integer/);
+});
+
+backendTest('classic WMMSE reports its work; classicFlops counts the eigensolver with the measured sweeps', async () => {
+  const sys = systemAtSnr({ snrDb: 10, users: 4, antennas: 4 });
+  const set = makeTestSet(new Rng(12), { count: 500, users: 4, antennas: 4 });
+  const res = classicWmmse(set.f64, sys, { maxIter: 3, tol: 0, trace: false });
+  const work = res.work;
+  assert.ok(work !== undefined && work.updates === 1500, `updates ${work?.updates}`);
+  const sweeps = work.eigSweeps / work.updates, steps = work.bisectionSteps / work.updates;
+  // the defaults of classicFlops are these means (M = N = 4, 10 dB)
+  assert.ok(Math.abs(sweeps - 4.2) < 0.3 && Math.abs(steps - 31) < 4, `sweeps ${sweeps}, bisection steps ${steps}`);
+  const flops = classicFlops({ antennas: 4, users: 4 });
+  assert.ok(flops > jacobiFlops(4, 4.2) && jacobiFlops(4, 4.2) > 0.5 * flops, 'the eigensolver is most of an iteration');
+  const rest = classicFlops({ antennas: 4, users: 4, eigSweeps: 0, bisectionSteps: 0 });
+  assert.ok(Math.abs(rest + jacobiFlops(4, 4.2) - jacobiFlops(4, 0) + 31 * 22 - flops) <= 1, 'the parts add up');
 });

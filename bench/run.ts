@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: the complex-matmul / precoding cases (complex.bench.ts) and the WMMSE cases beside
+ * their numpy peer (wmmse.bench.ts), written together to results/bench.json. Not a test: speed is
+ * never asserted. Benchmark on an otherwise idle machine.
+ *
+ *   npm run bench                 # complex cases on every installed backend; WMMSE on the default one
+ *   npm run bench -- wasm cpu     # only these backends (WMMSE on each)
+ */
+import * as path from 'node:path';
+import { BackendName, initBackend } from '../lib/core/backend';
+import { writeFileAtomic } from '../lib/core/io';
+import { PROJECT_ROOT } from '../lib/notebook/results';
+import { backendsFromArgs, benchComplex } from './complex.bench';
+import { benchWmmse } from './wmmse.bench';
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const names = backendsFromArgs(asked);
+  const rows = await benchComplex(names);
+  const wmmseBackends: BackendName[] = asked.length ? names : [(await initBackend()).name];
+  const wmmse = await benchWmmse(wmmseBackends);
+  const file = path.join(PROJECT_ROOT, 'results', 'bench.json');
+  writeFileAtomic(file, JSON.stringify({ date: new Date().toISOString(), rows, wmmse: { rows: wmmse.rows, peer: wmmse.peer } }, null, 1));
+  console.log(`written: ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((e: Error) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(1);
+});

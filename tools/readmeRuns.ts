@@ -1,0 +1,45 @@
+/**
+ * `npm run readme-runs`: regenerate the README's description of each committed saved run from the run
+ * itself (between `<!-- run-summary:<paper>/<preset> -->` and `<!-- /run-summary -->`), so no number in
+ * that prose is typed by hand. `--check` only compares and exits 1 when the README is stale.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../lib/core/io';
+import { describeRun } from '../lib/papers/wmmse/analysis';
+import { readWmmseRun, savedRunFile } from '../lib/papers/wmmse/saved';
+
+const README = path.resolve(__dirname, '..', 'README.md');
+
+/** The generated text of each summarised run, by its marker name. */
+export function runSummaries(): Record<string, string> {
+  const run = readWmmseRun(savedRunFile('reproduce'));
+  return { 'unfolded-wmmse/reproduce': `**What the committed \`reproduce\` run shows** (generated from \`data/unfolded-wmmse/reproduce.json\` by \`npm run readme-runs\`; ${run.results.fig2.testChannels} test channels, paired differences ± s.e.): ${describeRun(run.results)}` };
+}
+
+/** The README with every marked block replaced by its generated text; errors name a missing marker. */
+export function updatedReadme(text: string, summaries: Record<string, string>): string {
+  let out = text;
+  for (const [name, body] of Object.entries(summaries)) {
+    const open = `<!-- run-summary:${name} -->`;
+    const at = out.indexOf(open);
+    const end = out.indexOf('<!-- /run-summary -->', at);
+    if (at < 0 || end < 0) throw new Error(`README.md has no block ${open} … <!-- /run-summary -->`);
+    out = out.slice(0, at + open.length) + '\n' + body + '\n' + out.slice(end);
+  }
+  return out;
+}
+
+if (require.main === module) {
+  const text = fs.readFileSync(README, 'utf8');
+  const next = updatedReadme(text, runSummaries());
+  if (process.argv.includes('--check')) {
+    if (next !== text) {
+      console.error('README.md: the run summaries are stale; run npm run readme-runs');
+      process.exit(1);
+    }
+  } else if (next !== text) {
+    writeFileAtomic(README, next);
+    console.error('README.md: run summaries regenerated');
+  }
+}
