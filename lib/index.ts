@@ -25,6 +25,7 @@ export * from './phy/radiation';
 
 export * from './train/loop';
 export * from './train/estimators';
+export * from './train/scalars';
 export * from './train/checkpoint';
 export * from './train/params';
 export * from './train/init';

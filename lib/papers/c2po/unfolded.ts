@@ -18,6 +18,7 @@ import type { Complex } from '../../core/complex';
 import { safeDiv } from '../../core/safe';
 import { checkPositiveInt } from '../../core/validate';
 import { signSte } from '../../train/estimators';
+import { scalarsOf } from '../../train/scalars';
 import { applyA, C2PO_ORIGINAL, c2poStep, checkRho, checkTau, initialIterate } from './c2po';
 import type { C2poProblem } from './system';
 
@@ -85,11 +86,10 @@ export function checkParams(fn: string, params: C2poParams, iterations: number):
   if (params.tau.shape[0] !== params.rho.shape[0]) throw new Error(`${fn}(params): tau [${params.tau.shape}] and rho [${params.rho.shape}] must have the same length`);
 }
 
-/** Scalars of a [n] tensor by slicing (tf.unstack's gradient fails on one element in tfjs 4.22). */
+/** τ⁽ᵗ⁾ (or ρ⁽ᵗ⁾) for t = 1..iterations: a [1] parameter (tied) serves every iteration. */
 function scalars(t: tf.Tensor, iterations: number): tf.Tensor[] {
-  const n = t.shape[0];
-  const all = Array.from({ length: n }, (_, i) => tf.reshape(tf.slice(t, [i], [1]), []));
-  return Array.from({ length: iterations }, (_, i) => all[n === 1 ? 0 : i]);
+  const all = scalarsOf(t);
+  return Array.from({ length: iterations }, (_, i) => all[all.length === 1 ? 0 : i]);
 }
 
 export interface UnfoldedOutput {

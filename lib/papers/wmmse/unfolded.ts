@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../core/complex';
 import type { Complex } from '../../core/complex';
 import { checkPositiveInt } from '../../core/validate';
+import { scalarsOf } from '../../train/scalars';
 import { checkBeamformers, checkSystem, matchedFilterInit, weightsAndGains, WmmseSystem } from './system';
 
 export interface UnfoldedShape {
@@ -93,10 +94,7 @@ export function unfoldedForward(h: Complex, gamma: tf.Tensor, sys: WmmseSystem, 
     const pRe = tf.concat([hT.re, hT.im], 1); // [Hᵀr; −Hᵀi]: multiplies Re(2αwu)
     const pIm = tf.concat([tf.neg(hT.im), hT.re], 1); // [Hᵀi; Hᵀr]: multiplies Im(2αwu)
     const eyeStack = tf.concat([tf.eye(n), tf.eye(n)], 0); // [I; I]: picks g_ii from [Re G; Im G]
-    // γ_l^(k) as scalars, row-major. Not tf.unstack: its gradient fails on a single-element tensor
-    // (tfjs 4.22 Unpack_grad), i.e. on the 'same γ' network with L = 1
-    const flatGamma = tf.reshape(gamma, [-1]);
-    const steps = Array.from({ length: layers * gk }, (_, i) => tf.reshape(tf.slice(flatGamma, [i], [1]), []));
+    const steps = scalarsOf(gamma); // γ_l^(k) as scalars, row-major
     let vs = C.realEmbedVector(v0 ?? matchedFilterInit(h, sys.power)); // [b, 2M, N]
     const outs: tf.Tensor[] = [];
     for (let l = 0; l < layers; l++) {

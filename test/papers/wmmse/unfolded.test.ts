@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
 import { systemAtSnr, weightsAndGains, wsr } from '../../../lib/papers/wmmse/system';
-import { extendGamma, initialGamma, pgdTerms, projectPowerReal, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
+import { extendGamma, initialGamma, pgdTerms, projectPowerReal, unfoldedFlops, unfoldedForward, unfoldedLoss, wsrPerLayer } from '../../../lib/papers/wmmse/unfolded';
 import { makeTestSet, trainUnfolded, evaluateUnfolded } from '../../../lib/papers/wmmse/training';
 import { classicWmmse } from '../../../lib/papers/wmmse/wmmse';
 import { backendTest, assertClose, arr } from '../../helpers';
@@ -134,4 +134,15 @@ backendTest('input checks: ragged or short γ, h that does not match sys (antenn
   assert.throws(() => wsr(wide, v, sys), /wsr\(h\): has M = 8 antennas/);
   assert.throws(() => unfoldedForward(h, tf.ones([2, 4]), sys, 4, v), /unfoldedForward\(v\): must be \[3, 4, 4\]/);
   C.dispose(v, wide, h);
+});
+
+backendTest('unfoldedFlops: each extra PGD step costs L·(the [2M,2M]·[2M,N] product + update + projection); cost is affine in L', async () => {
+  const [m, n] = [6, 3];
+  const f = (layers: number, pgdSteps: number) => unfoldedFlops({ antennas: m, users: n, layers, pgdSteps });
+  // one real product [2M,2M]·[2M,N] is (2M)²N multiply-adds = 8M²N flops; V − γ∇ 4MN; projection (13) 8MN + 6
+  const step = 2 * (2 * m) * (2 * m) * n + 12 * m * n + 6;
+  assert.equal(f(3, 5) - f(3, 4), 3 * step);
+  assert.equal(f(1, 4) - f(1, 3), step);
+  assert.equal(f(4, 4) - f(3, 4), f(3, 4) - f(2, 4), 'every layer costs the same');
+  assert.ok(f(1, 4) - (f(2, 4) - f(1, 4)) > 0, 'plus the matched-filter start once');
 });
