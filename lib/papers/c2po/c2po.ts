@@ -106,7 +106,7 @@ export interface C2poOptions {
 }
 
 export interface C2poResult {
-  /** x⁽ᵗᵐᵃˣ⁾ before quantisation, in the caller's layout: [batch, B] or [T, B] complex */
+  /** x⁽ᵗᵐᵃˣ⁾ before quantisation, in the caller's layout: [batch, B] or [B, T] complex */
   x: Complex;
   /** x_Q ∈ X^B = {±ξ ± jξ}^B of (5), same shape: what the DACs transmit */
   xq: Complex;
@@ -123,7 +123,7 @@ function perIteration(fn: string, name: 'tau' | 'rho', v: number | number[] | un
 /**
  * Algorithm 1 with fixed τ⁽ᵗ⁾, ρ⁽ᵗ⁾ (constant: C2PO of [13]; per iteration: NNO-C2PO with learned
  * values), on plain inputs: h: [batch, U, B] with s: [batch, U], or a shared channel h: [U, B] with a
- * block s: [T, U] (one matmul per product for the whole block). No data read.
+ * block s: [U, T] of T columns → x: [B, T] (one matmul per product for the whole block). No data read.
  */
 export function c2po(h: Complex, s: Complex, sys: C2poSystem, opts: C2poOptions): C2poResult {
   const fn = 'c2po';

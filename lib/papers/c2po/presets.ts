@@ -8,6 +8,26 @@
 export type C2poPresetName = 'quick' | 'reproduce' | 'paper';
 export const C2PO_PRESET_NAMES: readonly C2poPresetName[] = ['quick', 'reproduce', 'paper'];
 
+/** Figs. 4–5 (§IV-B): minimum t_max reaching a target BER vs normalised transmit power. */
+export interface IterationsToTarget {
+  /** t_max values trained and searched (paper: the axis of Figs. 4–5 runs over t_max ≈ 1…10; not listed) */
+  iterations: number[];
+  /** normalised transmit power P/N0 grid, dB (paper: the x-axis of Figs. 4–5) */
+  snrDb: number[];
+  /** target BER (paper: 1 %) */
+  target: number;
+  /** evaluation channels per condition (paper: K_eval = 1000; QuaDRiGa: at most what the eval file holds) */
+  evalSamples: number;
+  /** noise draws per channel and power point (ours) */
+  noiseDraws: number;
+  /** K training samples per condition (paper: 500; joint training uses both sets, 2K) */
+  trainSamples: number;
+  /** validation samples per condition (ours) */
+  validationSamples: number;
+  /** also train and evaluate on the geometric LoS/NLoS model (ours: the documented second comparison) */
+  geometric: boolean;
+}
+
 export interface C2poPreset {
   name: C2poPresetName;
   /** B, BS antennas (paper: 128) */
@@ -26,28 +46,40 @@ export interface C2poPreset {
   epochsPerIteration: number;
   /** Adam learning rate λ (paper: 10⁻⁴) */
   learningRate: number;
-  /** K_eval, evaluation samples distinct from the training ones (paper: 1000) */
+  /** K_eval, evaluation samples distinct from training (paper: 1000; more here so BER ≈ 1e-3 counts ≥ 100 errors) */
   evalSamples: number;
+  /** noise draws per evaluation channel and SNR point (ours; the paper does not say) */
+  noiseDraws: number;
   /** validation samples, drawn apart from training and evaluation (ours; the paper has none) */
   validationSamples: number;
+  /** Fig. 3 SNR grid, dB (paper: the x-axis of Fig. 3) */
+  snrDb: number[];
+  /** Figs. 4–5 */
+  figs45: IterationsToTarget;
   /** original C2PO parameters, the initialisation of every network (paper §III-C: τ = 2⁻⁸, ρ = 1.25) */
   init: { tau: number; rho: number };
+  /** the seed of every draw (ours) */
+  seed: number;
 }
 
 const paperSystem = { antennas: 128, users: 8, modulation: '16qam' as const, power: 1, init: { tau: 2 ** -8, rho: 1.25 } };
+const range = (a: number, b: number, step: number): number[] => Array.from({ length: Math.round((b - a) / step) + 1 }, (_, i) => a + i * step);
 
 export const C2PO_PRESETS: Readonly<Record<C2poPresetName, C2poPreset>> = {
   quick: {
-    name: 'quick', ...paperSystem, iterations: [2, 4], trainSamples: 200, epochsPerIteration: 20,
-    learningRate: 1e-3, evalSamples: 200, validationSamples: 200,
+    name: 'quick', ...paperSystem, iterations: [2, 4], trainSamples: 200, epochsPerIteration: 15,
+    learningRate: 1e-3, evalSamples: 300, noiseDraws: 1, validationSamples: 100, snrDb: range(0, 20, 5), seed: 1,
+    figs45: { iterations: [1, 2, 4], snrDb: range(0, 20, 5), target: 0.01, evalSamples: 200, noiseDraws: 1, trainSamples: 100, validationSamples: 50, geometric: false },
   },
   reproduce: {
     name: 'reproduce', ...paperSystem, iterations: [2, 4, 8], trainSamples: 500, epochsPerIteration: 100,
-    learningRate: 1e-4, evalSamples: 1000, validationSamples: 1000,
+    learningRate: 1e-4, evalSamples: 4000, noiseDraws: 2, validationSamples: 500, snrDb: range(-4, 24, 2), seed: 1,
+    figs45: { iterations: [1, 2, 3, 4, 5, 6, 8], snrDb: range(-5, 25, 2.5), target: 0.01, evalSamples: 1000, noiseDraws: 2, trainSamples: 500, validationSamples: 250, geometric: true },
   },
   paper: {
     name: 'paper', ...paperSystem, iterations: [2, 4, 8], trainSamples: 500, epochsPerIteration: 100,
-    learningRate: 1e-4, evalSamples: 1000, validationSamples: 1000,
+    learningRate: 1e-4, evalSamples: 1000, noiseDraws: 1, validationSamples: 500, snrDb: range(-4, 24, 2), seed: 1,
+    figs45: { iterations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], snrDb: range(-5, 25, 2.5), target: 0.01, evalSamples: 1000, noiseDraws: 1, trainSamples: 500, validationSamples: 250, geometric: true },
   },
 };
 

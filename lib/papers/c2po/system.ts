@@ -22,7 +22,8 @@
  *
  * Layouts. Two forms of the same problem, both batched, never a per-sample loop:
  * - per sample (Sionna style): `h: [batch, U, B]`, `s: [batch, U]` → x: [batch, B];
- * - shared channel: one `h: [U, B]` serves a block of symbol vectors `s: [T, U]` → x: [T, B].
+ * - shared channel (a coherence block, columns as in `phy/link`'s s: [..., K, T]): one `h: [U, B]`
+ *   serves T symbol vectors as the columns of `s: [U, T]` → x: [B, T].
  * Internally both become columns of the real embedding: E = [[Re H, −Im H], [Im H, Re H]] (8),
  * `e: [..., 2U, 2B]`, and symbol vectors [Re s; Im s] as columns `sr: [..., 2U, N]` (N = 1 per sample,
  * N = T shared), so every product with H or Hᴴ is one real matmul (E·X, Eᵀ·X) over the whole batch
@@ -76,7 +77,7 @@ export function checkSystem(fn: string, sys: C2poSystem): C2poSystem {
   return sys;
 }
 
-/** 'perSample': h [batch, U, B], s [batch, U]; 'shared': h [U, B], s [T, U]. */
+/** 'perSample': h [batch, U, B], s [batch, U]; 'shared': h [U, B], s [U, T] (columns). */
 export type C2poLayout = 'perSample' | 'shared';
 
 /**
@@ -111,7 +112,7 @@ function describe(x: Complex | undefined): string {
 
 /**
  * Check the shapes of h and s against `sys` and return the layout: h rank 3 [batch, U, B] with
- * s [batch, U] (perSample), or h rank 2 [U, B] with s [T, U] (shared). No data read.
+ * s [batch, U] (perSample), or h rank 2 [U, B] with s [U, T] (shared, one column per symbol vector). No data read.
  */
 export function checkInputs(fn: string, sys: C2poSystem, h: Complex, s: Complex): { layout: C2poLayout; count: number } {
   checkSystem(fn, sys);
@@ -123,32 +124,33 @@ export function checkInputs(fn: string, sys: C2poSystem, h: Complex, s: Complex)
   const [hu, hb] = h.re.shape.slice(-2);
   if (hu !== u || hb !== b) throw new Error(`${fn}(h): needs U = ${u} users × B = ${b} antennas on its last two axes (sys); got [${h.re.shape}]`);
   if (!s || !isTensor(s.re) || !isTensor(s.im) || s.re.rank !== 2) {
-    throw new Error(`${fn}(s): must be ${h.re.rank === 3 ? `[batch, U] = [${h.re.shape[0]}, ${u}]` : `[T, U] with U = ${u}`} complex; got ${describe(s)}`);
+    throw new Error(`${fn}(s): must be ${h.re.rank === 3 ? `[batch, U] = [${h.re.shape[0]}, ${u}]` : `[U, T] with U = ${u} (one column per symbol vector)`} complex; got ${describe(s)}`);
   }
   checkComplex(`${fn}(s)`, s);
-  const [n, su] = s.re.shape;
-  if (su !== u) throw new Error(`${fn}(s): last axis must be U = ${u} (one symbol per user); got [${s.re.shape}]`);
   if (h.re.rank === 3) {
+    const [n, su] = s.re.shape;
+    if (su !== u) throw new Error(`${fn}(s): must be [batch, U] with U = ${u} (one symbol per user); got [${s.re.shape}]`);
     if (n !== h.re.shape[0]) throw new Error(`${fn}(s): needs one symbol vector per channel, [batch, U] = [${h.re.shape[0]}, ${u}]; got [${s.re.shape}]`);
     return { layout: 'perSample', count: n };
   }
+  const [su, n] = s.re.shape;
+  if (su !== u) throw new Error(`${fn}(s): a shared channel h: [U, B] needs s: [U, T] with U = ${u} rows (one column per symbol vector); got [${s.re.shape}]`);
   return { layout: 'shared', count: n };
 }
 
 /**
  * Prepare a problem: the real embedding (8) of H and of the symbol vectors as columns.
- * h: [batch, U, B] with s: [batch, U], or h: [U, B] with s: [T, U] (see the module comment).
+ * h: [batch, U, B] with s: [batch, U], or h: [U, B] with s: [U, T] (see the module comment).
  * The caller disposes it (`disposeProblem`).
  */
 export function prepareProblem(h: Complex, s: Complex, sys: C2poSystem): C2poProblem {
   const { layout, count } = checkInputs('prepareProblem', sys, h, s);
   const [e, sr, js, n2, ss, jss] = tf.tidy(() => {
     const e = C.realEmbedMatrix(h);
-    const rows = tf.concat([s.re, s.im], -1); // [n, 2U]
-    const jrows = tf.concat([tf.neg(s.im), s.re], -1);
-    const col = (r: tf.Tensor) => (layout === 'perSample' ? tf.expandDims(r, -1) : tf.transpose(r)); // [n, 2U, 1] | [2U, T]
-    const sr = col(rows);
-    const js = col(jrows);
+    // perSample: rows [batch, U] → [batch, 2U, 1]; shared: columns [U, T] stacked → [2U, T]
+    const stack = (a: tf.Tensor, b: tf.Tensor) => (layout === 'perSample' ? tf.expandDims(tf.concat([a, b], -1), -1) : tf.concat([a, b], 0));
+    const sr = stack(s.re, s.im);
+    const js = stack(tf.neg(s.im), s.re);
     const n2 = tf.sum(tf.square(sr), -2, true);
     const inv = safeDiv(1, n2);
     return [e, sr, js, n2, tf.mul(sr, inv), tf.mul(js, inv)];
@@ -162,23 +164,24 @@ export function disposeProblem(p: C2poProblem | undefined): void {
 
 /**
  * Columns of the real embedding back to the caller's layout (9): x_b = x^R_b + j x^R_{b+B}.
- * xr: [batch, 2n, 1] (perSample) or [2n, T] (shared) → Complex [batch, n] or [T, n].
+ * xr: [batch, 2n, 1] (perSample) or [2n, T] (shared) → Complex [batch, n] or [n, T].
  */
 export function fromColumns(p: C2poProblem, xr: tf.Tensor): Complex {
   return C.tidy(() => {
-    const rows = p.layout === 'perSample' ? tf.squeeze(xr, [-1]) : tf.transpose(xr); // [n, 2·len]
-    const [re, im] = tf.split(rows, 2, -1);
+    if (p.layout === 'shared') {
+      const [re, im] = tf.split(xr, 2, 0);
+      return { re, im };
+    }
+    const [re, im] = tf.split(tf.squeeze(xr, [-1]), 2, -1);
     return { re, im };
   });
 }
 
-/** The caller's-layout vectors x ([batch, n] or [T, n] complex) as columns of the real embedding. */
+/** The caller's-layout vectors x ([batch, B] or [B, T] complex) as columns of the real embedding. */
 export function toColumns(p: C2poProblem, x: Complex): tf.Tensor {
-  const want = [p.count, p.sys.antennas];
+  const shared = p.layout === 'shared';
+  const want = shared ? [p.sys.antennas, p.count] : [p.count, p.sys.antennas];
   checkComplex('toColumns(x)', x, 2);
-  if (x.re.shape[0] !== want[0] || x.re.shape[1] !== want[1]) throw new Error(`toColumns(x): must be [${want}] complex (${p.layout === 'perSample' ? 'batch' : 'T'}, B); got [${x.re.shape}]`);
-  return tf.tidy(() => {
-    const rows = tf.concat([x.re, x.im], -1);
-    return p.layout === 'perSample' ? tf.expandDims(rows, -1) : tf.transpose(rows);
-  });
+  if (x.re.shape[0] !== want[0] || x.re.shape[1] !== want[1]) throw new Error(`toColumns(x): must be [${want}] complex (${shared ? 'B, T' : 'batch, B'}); got [${x.re.shape}]`);
+  return tf.tidy(() => (shared ? tf.concat([x.re, x.im], 0) : tf.expandDims(tf.concat([x.re, x.im], -1), -1)));
 }

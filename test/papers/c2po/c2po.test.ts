@@ -100,19 +100,21 @@ backendTest('C2PO matches a reference written with explicit complex A and AᴴA;
   xs.forEach((v, i) => assert.equal(qs[i] > 0, v >= 0));
 });
 
-backendTest('the shared-channel block form (one H, s: [T, U]) equals the per-sample form', () => {
+backendTest('the shared-channel block form (one H, s: [U, T] columns) equals the per-sample form', () => {
   const rng = new Rng('shared');
   const T = 7;
   const h1 = rng.fork('h').complexNormal([U, B]);
-  const s = constellation('16qam').randomSymbols(rng.fork('s'), [T, U]).symbols;
-  const shared = c2po(h1, s, sys, { iterations: 3 });
-  assert.deepEqual(shared.x.re.shape, [T, B]);
+  const s = constellation('16qam').randomSymbols(rng.fork('s'), [T, U]).symbols; // rows, per sample
+  const cols = C.transpose(s); // [U, T]
+  const shared = c2po(h1, cols, sys, { iterations: 3 });
+  assert.deepEqual(shared.x.re.shape, [B, T]);
   const tiled = { re: tf.tile(tf.expandDims(h1.re, 0), [T, 1, 1]), im: tf.tile(tf.expandDims(h1.im, 0), [T, 1, 1]) };
   const per = c2po(tiled, s, sys, { iterations: 3 });
-  assertClose(arr(shared.x.re), arr(per.x.re), 1e-5, 'Re x');
-  assertClose(arr(shared.x.im), arr(per.x.im), 1e-5, 'Im x');
+  assertClose(arr(tf.transpose(shared.x.re)), arr(per.x.re), 1e-5, 'Re x');
+  assertClose(arr(tf.transpose(shared.x.im)), arr(per.x.im), 1e-5, 'Im x');
+  assert.throws(() => c2po(h1, s, sys, { iterations: 1 }), /s: \[U, T\] with U = 3/);
   // x_Q equal where x is not within rounding of a sign change
-  const xr = arr(per.x.re), a = arr(shared.xq.re), b = arr(per.xq.re);
+  const xr = arr(per.x.re), a = arr(tf.transpose(shared.xq.re)), b = arr(per.xq.re);
   xr.forEach((v, i) => { if (Math.abs(v) > 1e-5) assert.equal(a[i], b[i]); });
 });
 

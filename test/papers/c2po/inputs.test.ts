@@ -28,7 +28,7 @@ test('shapes: h and s must match the system and each other', async () => {
   const s = rng.complexNormal([3, 2]);
   assert.throws(() => c2po(rng.complexNormal([3, 2, 5]), s, sys, { iterations: 1 }), /c2po\(h\): needs U = 2 users × B = 4 antennas .*got \[3,2,5\]/);
   assert.throws(() => c2po(rng.complexNormal([4]), s, sys, { iterations: 1 }), /c2po\(h\): must be \[batch, U, B\] or \[U, B\] complex/);
-  assert.throws(() => c2po(h, rng.complexNormal([3, 3]), sys, { iterations: 1 }), /c2po\(s\): last axis must be U = 2/);
+  assert.throws(() => c2po(h, rng.complexNormal([3, 3]), sys, { iterations: 1 }), /c2po\(s\): must be \[batch, U\] with U = 2 \(one symbol per user\)/);
   assert.throws(() => c2po(h, rng.complexNormal([2, 2]), sys, { iterations: 1 }), /c2po\(s\): needs one symbol vector per channel, \[batch, U\] = \[3, 2\]; got \[2,2\]/);
   assert.throws(() => c2po(h, rng.complexNormal([3, 2, 1]), sys, { iterations: 1 }), /c2po\(s\): must be \[batch, U\] = \[3, 2\] complex/);
   assert.throws(() => c2po(h, { re: s.re, im: tf.zeros([3, 3]) }, sys, { iterations: 1 }), /c2po\(s\): re shape \[3,2\] and im shape \[3,3\] must agree/);
