@@ -51,3 +51,4 @@ export { dataFile } from './kit/paths';
 export * as tour from './tour/experiments';
 export * from './phy/link';
 export * as wmmse from './papers/wmmse';
+export * as c2po from './papers/c2po';

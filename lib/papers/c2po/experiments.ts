@@ -19,7 +19,7 @@ import { trainedOrSaved } from '../../kit/savedRun';
 import type { Progress } from '../../train/progress';
 import { channelsOf, ChannelModel } from './channels';
 import { berOf, BerCurve, EvalData, snrAt, SnrAt, Transmit } from './evaluate';
-import { C2poPreset, epochsFor } from './presets';
+import type { C2poPreset } from './presets';
 import { c2poSystem, C2poSystem } from './system';
 import { C2poData, disposeData, makeC2poData, trainC2po } from './training';
 import type { C2poVariant } from './unfolded';
@@ -91,8 +91,16 @@ function concat(parts: C2poData[]): C2poData {
   return out;
 }
 
+/** Training samples, validation samples and schedule of a group of networks. */
+interface Schedule {
+  train: number;
+  validation: number;
+  epochsPerIteration: number;
+  learningRate: number;
+}
+
 /** Train (or take from the saved run) one network. */
-async function net(c: Ctx, set: TrainingSet, variant: C2poVariant, iterations: number, sizes: { train: number; validation: number }): Promise<TrainedNet> {
+async function net(c: Ctx, set: TrainingSet, variant: C2poVariant, iterations: number, sizes: Schedule): Promise<TrainedNet> {
   const key = netKey({ trainedOn: set, variant, iterations });
   return trainedOrSaved(key, c.opts.saved, async () => {
     const models = modelsOf(set);
@@ -100,9 +108,9 @@ async function net(c: Ctx, set: TrainingSet, variant: C2poVariant, iterations: n
     let validation: C2poData | undefined;
     try {
       validation = concat(models.map((m) => samples(c, m, 'val', sizes.validation)));
-      const epochs = epochsFor(c.p, iterations);
+      const epochs = sizes.epochsPerIteration * iterations;
       const t = await trainC2po(c.sys, {
-        variant, iterations, epochs, learningRate: c.p.learningRate,
+        variant, iterations, epochs, learningRate: sizes.learningRate,
         trainSamples: train.h.re.shape[0], validationSamples: validation.h.re.shape[0],
       }, c.rng.fork(`train/${key}`), { data: { train, validation }, init: c.p.init, progress: c.opts.progress, phase: `train ${key}` });
       return {
@@ -145,7 +153,7 @@ export async function fig3(p: C2poPreset, opts: RunOptions = {}): Promise<Fig3> 
   const c = ctxOf(p, opts);
   const nets: TrainedNet[] = [];
   for (const t of p.iterations) {
-    for (const v of ['tied', 'nno'] as const) nets.push(await net(c, 'rayleigh', v, t, { train: p.trainSamples, validation: p.validationSamples }));
+    for (const v of ['tied', 'nno'] as const) nets.push(await net(c, 'rayleigh', v, t, { train: p.trainSamples, validation: p.validationSamples, epochsPerIteration: p.epochsPerIteration, learningRate: p.learningRate }));
   }
   const data = samples(c, 'rayleigh', 'eval', p.evalSamples);
   const ber = { snrDb: p.snrDb, noiseDraws: p.noiseDraws, rng: c.rng.fork('rayleigh/noise'), constellation: c.qam, power: p.power };
@@ -205,7 +213,7 @@ export interface Figs45 {
 export async function iterationsToTarget(p: C2poPreset, family: Family, opts: RunOptions = {}): Promise<Figs45> {
   const c = ctxOf(p, opts);
   const f = p.figs45;
-  const sizes = { train: f.trainSamples, validation: f.validationSamples };
+  const sizes = { train: f.trainSamples, validation: f.validationSamples, epochsPerIteration: f.epochsPerIteration, learningRate: f.learningRate };
   const nets: TrainedNet[] = [];
   const find = (set: TrainingSet, v: C2poVariant, t: number) => nets.find((n) => n.trainedOn === set && n.variant === v && n.iterations === t) as TrainedNet;
   for (const t of f.iterations) {

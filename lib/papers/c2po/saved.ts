@@ -8,13 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../../core/backend';
 import { Checkpoint, checkpointFromJson, checkpointToJson, CHECKPOINT_FORMAT } from '../../train/checkpoint';
 import { dataFile } from '../../kit/paths';
-import { readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, writeSavedRun } from '../../kit/savedRun';
+import { readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
 import { array, finite, integer, object, optional, record, Schema } from '../../kit/schema';
 import { channelStatistics, ChannelStats, ConventionRow, scaleConventions } from './analysis';
 import { CHANNEL_MODELS, ChannelModel, DATA_NAME } from './channels';
 import type { BerCurve, SnrAt } from './evaluate';
-import { collectNets, Fig3, fig3, Figs45, FIG45_METHODS, Fig45Method, iterationsToTarget, IterationsTable, netKey, TrainedNet, TrainingSet } from './experiments';
-import { c2poPreset } from './presets';
+import { collectNets, Fig3, fig3, Figs45, FIG45_METHODS, Fig45Method, iterationsToTarget, IterationsTable, netKey, RunOptions, TrainedNet, TrainingSet } from './experiments';
+import { C2poPreset, c2poPreset } from './presets';
 import { C2PO_VARIANTS, C2poVariant } from './unfolded';
 
 export const PAPER = DATA_NAME;
@@ -193,8 +193,7 @@ export interface RunParts {
 }
 
 /** Every result of a preset, training what `opts.saved` does not hold (unless trainMissing is false). */
-export async function runAll(presetName: string, parts: RunParts, opts: Parameters<typeof fig3>[1] = {}): Promise<C2poResults> {
-  const p = c2poPreset(presetName);
+export async function runAll(p: C2poPreset, parts: RunParts, opts: RunOptions = {}): Promise<C2poResults> {
   const f3 = await fig3(p, opts);
   const quadriga = parts.quadriga ? await iterationsToTarget(p, 'quadriga', opts) : undefined;
   const geometric = parts.geometric ? await iterationsToTarget(p, 'geometric', opts) : undefined;
@@ -205,5 +204,12 @@ export async function runAll(presetName: string, parts: RunParts, opts: Paramete
 /** Every result of a saved run recomputed from its networks alone (never training). */
 export async function recomputeResults(run: C2poSavedRun): Promise<C2poResults> {
   const opts = { saved: savedNets(run), trainMissing: false, savedFrom: `saved run ${run.preset}` };
-  return runAll(run.preset, { quadriga: run.results.quadriga !== undefined, geometric: run.results.geometric !== undefined }, opts);
+  const seed = typeof run.seed === 'number' ? run.seed : Number.parseInt(run.seed, 10);
+  return runAll({ ...c2poPreset(run.preset), seed }, { quadriga: run.results.quadriga !== undefined, geometric: run.results.geometric !== undefined }, opts);
 }
+
+/**
+ * How closely a recomputed saved run must match: the same backend and seed give the same bits, so
+ * only float rounding is allowed (any hand edit of a BER, a power, an SNR or a statistic shows).
+ */
+export const savedTolerance: Tolerance = (path) => (/\.bitErrors\[|\.bits$|\.evalSamples$|\.samples$/.test(path) ? 0 : 1e-7);

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
 import { channelStatistics, scaleConventions } from '../../../lib/papers/c2po/analysis';
-import { channelsOf, checkModel, loadQuadriga, quadrigaAvailable } from '../../../lib/papers/c2po/channels';
+import * as fs from 'node:fs';
+import { channelsOf, checkModel, loadQuadriga, quadrigaFile } from '../../../lib/papers/c2po/channels';
 import { c2poClaims } from '../../../lib/papers/c2po/claims';
 import { fig3, iterationsToTarget, learnedParameters, netKey } from '../../../lib/papers/c2po/experiments';
 import { C2poPreset, c2poPreset } from '../../../lib/papers/c2po/presets';
@@ -15,7 +16,7 @@ import { backendTest } from '../../helpers';
 const tiny: C2poPreset = {
   ...c2poPreset('quick'), antennas: 16, users: 2, iterations: [1, 2], trainSamples: 40, epochsPerIteration: 3, learningRate: 1e-3,
   evalSamples: 60, noiseDraws: 1, validationSamples: 20, snrDb: [0, 10, 20], seed: 7,
-  figs45: { iterations: [1, 2], snrDb: [0, 10, 20], target: 0.01, evalSamples: 30, noiseDraws: 1, trainSamples: 20, validationSamples: 10, geometric: true },
+  figs45: { iterations: [1, 2], snrDb: [0, 10, 20], target: 0.01, evalSamples: 30, noiseDraws: 1, trainSamples: 20, validationSamples: 10, epochsPerIteration: 3, learningRate: 1e-3, geometric: true },
 };
 
 backendTest('fig3 on a tiny system: every curve on one grid, nets never worse than their start, reproducible, claims decided, no leaks', async () => {
@@ -100,9 +101,10 @@ backendTest('channel models: shapes, bad names and missing QuaDRiGa files are er
   assert.deepEqual(h.re.shape, [5, 3, 12]);
   C.dispose(h);
   assert.throws(() => checkModel('f', 'quadriga'), /channel model must be one of rayleigh, quadriga-los/);
-  if (quadrigaAvailable()) {
-    assert.throws(() => loadQuadriga('los', 'train', sys), /expect|users|antennas/);
+  if (fs.existsSync(quadrigaFile('los', 'train'))) {
+    assert.throws(() => loadQuadriga('los', 'train', sys), /quadriga_los_train.mat.*gives users = 8; expected 3/);
   } else {
     assert.throws(() => loadQuadriga('los', 'train', sys), /tools\/quadriga\/run_all.sh/);
   }
+  assert.throws(() => loadQuadriga('los', 'test' as never, sys), /loadQuadriga\(split\): must be one of train, val, eval/);
 });
