@@ -49,9 +49,9 @@ export function deltaOf(tau: number, rho: number): number {
   return (1 - 1 / rho) / tau;
 }
 
-/** x⁽⁰⁾ = Hᴴ s: Eᵀ s_R, one matmul. → [batch, 2B, 1] or [2B, T]. */
+/** x⁽⁰⁾ = Hᴴ s: Eᵀ s_R, one matmul (with the stored Eᵀ). → [batch, 2B, 1] or [2B, T]. */
 export function initialIterate(p: C2poProblem): tf.Tensor {
-  return tf.tidy(() => tf.matMul(p.e, p.s, true, false));
+  return tf.tidy(() => tf.matMul(p.eT, p.s));
 }
 
 /** P⊥v = v − s(sᴴv)/‖s‖² per column, v: [..., 2U, N] (real embedding). No scope of its own. */
@@ -68,7 +68,7 @@ export function applyA(p: C2poProblem, x: tf.Tensor): tf.Tensor {
 
 /** AᴴA x = Aᴴ(Ax) = Hᴴ(Ax) (P is a Hermitian projector): two matmuls. x: [..., 2B, N] → [..., 2B, N]. */
 export function applyAhA(p: C2poProblem, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.matMul(p.e, projectOutRaw(p, tf.matMul(p.e, x)), true, false));
+  return tf.tidy(() => tf.matMul(p.eT, projectOutRaw(p, tf.matMul(p.e, x))));
 }
 
 /** prox_g (2) on the real embedding: clip(ρ z, −ξ, ξ) elementwise (Re and Im are separate entries). */

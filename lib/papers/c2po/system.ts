@@ -91,6 +91,8 @@ export interface C2poProblem {
   count: number;
   /** E = embed(H) (8): [batch, 2U, 2B] (perSample) or [2U, 2B] (shared) */
   e: tf.Tensor;
+  /** Eᵀ, kept explicitly: tfjs-wasm's matmul with a transpose flag is ~20× slower than without */
+  eT: tf.Tensor;
   /** [Re s; Im s] as columns: [batch, 2U, 1] or [2U, T] */
   s: tf.Tensor;
   /** embed(j·s) = [−Im s; Re s], same shape: with `s` it spans the complex line of s */
@@ -145,21 +147,22 @@ export function checkInputs(fn: string, sys: C2poSystem, h: Complex, s: Complex)
  */
 export function prepareProblem(h: Complex, s: Complex, sys: C2poSystem): C2poProblem {
   const { layout, count } = checkInputs('prepareProblem', sys, h, s);
-  const [e, sr, js, n2, ss, jss] = tf.tidy(() => {
+  const [e, eT, sr, js, n2, ss, jss] = tf.tidy(() => {
     const e = C.realEmbedMatrix(h);
+    const eT = layout === 'perSample' ? tf.transpose(e, [0, 2, 1]) : tf.transpose(e);
     // perSample: rows [batch, U] → [batch, 2U, 1]; shared: columns [U, T] stacked → [2U, T]
     const stack = (a: tf.Tensor, b: tf.Tensor) => (layout === 'perSample' ? tf.expandDims(tf.concat([a, b], -1), -1) : tf.concat([a, b], 0));
     const sr = stack(s.re, s.im);
     const js = stack(tf.neg(s.im), s.re);
     const n2 = tf.sum(tf.square(sr), -2, true);
     const inv = safeDiv(1, n2);
-    return [e, sr, js, n2, tf.mul(sr, inv), tf.mul(js, inv)];
+    return [e, eT, sr, js, n2, tf.mul(sr, inv), tf.mul(js, inv)];
   });
-  return { layout, sys, count, e, s: sr, js, sNorm2: n2, sScaled: ss, jsScaled: jss };
+  return { layout, sys, count, e, eT, s: sr, js, sNorm2: n2, sScaled: ss, jsScaled: jss };
 }
 
 export function disposeProblem(p: C2poProblem | undefined): void {
-  if (p) tf.dispose([p.e, p.s, p.js, p.sNorm2, p.sScaled, p.jsScaled]);
+  if (p) tf.dispose([p.e, p.eT, p.s, p.js, p.sNorm2, p.sScaled, p.jsScaled]);
 }
 
 /**
