@@ -1,16 +1,17 @@
 /**
- * `npm run bench`: the complex-matmul / precoding cases (complex.bench.ts) and the WMMSE cases beside
- * their numpy peer (wmmse.bench.ts), written together to results/bench.json. Not a test: speed is
- * never asserted. Benchmark on an otherwise idle machine.
+ * `npm run bench`: the complex-matmul / precoding cases (complex.bench.ts) and the WMMSE and C2PO cases
+ * beside their numpy peers (wmmse.bench.ts, c2po.bench.ts), written together to results/bench.json.
+ * Not a test: speed is never asserted. Benchmark on an otherwise idle machine.
  *
- *   npm run bench                 # complex cases on every installed backend; WMMSE on the default one
- *   npm run bench -- wasm cpu     # only these backends (WMMSE on each)
+ *   npm run bench                 # complex cases on every installed backend; WMMSE, C2PO on the default one
+ *   npm run bench -- wasm cpu     # only these backends (WMMSE, C2PO on each)
  */
 import * as path from 'node:path';
 import { BackendName, initBackend } from '../lib/core/backend';
 import { writeFileAtomic } from '../lib/core/io';
 import { PROJECT_ROOT } from '../lib/notebook/results';
 import { backendsFromArgs, benchComplex } from './complex.bench';
+import { benchC2po } from './c2po.bench';
 import { benchWmmse } from './wmmse.bench';
 
 async function main(): Promise<void> {
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
   const rows = await benchComplex(names);
   const wmmseBackends: BackendName[] = asked.length ? names : [(await initBackend()).name];
   const wmmse = await benchWmmse(wmmseBackends);
+  const c2po = await benchC2po(wmmseBackends);
   const file = path.join(PROJECT_ROOT, 'results', 'bench.json');
-  writeFileAtomic(file, JSON.stringify({ date: new Date().toISOString(), rows, wmmse: { rows: wmmse.rows, peer: wmmse.peer } }, null, 1));
+  writeFileAtomic(file, JSON.stringify({ date: new Date().toISOString(), rows, wmmse: { rows: wmmse.rows, peer: wmmse.peer }, c2po: { rows: c2po.rows, peer: c2po.peer } }, null, 1));
   console.log(`written: ${path.relative(process.cwd(), file)}`);
 }
 
