@@ -98,10 +98,10 @@ export interface C2poOptions {
   iterations: number;
   /**
    * τ⁽ᵗ⁾: one number for every iteration (C2PO as in [13]) or t_max numbers (NNO-C2PO's learned
-   * values); finite ≥ 0. Default 2⁻⁸ (the original).
+   * values); finite (learned values are unconstrained). Default 2⁻⁸ (the original).
    */
   tau?: number | number[];
-  /** ρ⁽ᵗ⁾, as `tau`; finite > 0. Default 1.25 (the original). */
+  /** ρ⁽ᵗ⁾, as `tau`; finite. Default 1.25 (the original). */
   rho?: number | number[];
 }
 
@@ -112,12 +112,18 @@ export interface C2poResult {
   xq: Complex;
 }
 
+/**
+ * τ⁽ᵗ⁾, ρ⁽ᵗ⁾ as given, one per iteration. Any finite values are accepted: the original constraints
+ * (τ ≥ 0, ρ = 1/(1 − τδ) > 0) follow from FBS with δ > 0, but learned values are unconstrained, as in
+ * the paper, and a learned τ⁽¹⁾ can end slightly below 0 (a step uphill); the network it came from
+ * computed exactly this.
+ */
 function perIteration(fn: string, name: 'tau' | 'rho', v: number | number[] | undefined, iterations: number): number[] {
-  const check = name === 'tau' ? checkTau : checkRho;
+  const check = (x: unknown, at: string) => checkFinite(fn, `${at} (${name === 'tau' ? 'step size τ' : 'prox scale ρ'})`, x);
   const value = v ?? C2PO_ORIGINAL[name];
-  if (!Array.isArray(value)) return Array(iterations).fill(check(fn, `opts.${name}`, value));
+  if (!Array.isArray(value)) return Array(iterations).fill(check(value, `opts.${name}`));
   if (value.length !== iterations) throw new Error(`${fn}: opts.${name} needs one value or t_max = ${iterations} values; got ${value.length}`);
-  return value.map((x, i) => check(fn, `opts.${name}[${i}]`, x));
+  return value.map((x, i) => check(x, `opts.${name}[${i}]`));
 }
 
 /**

@@ -110,7 +110,7 @@ export function netFromCheckpoint(c: Checkpoint, where: string): TrainedNet {
     const p = c.params[name];
     if (!p || p.shape.length !== 1 || p.shape[0] !== width) throw new Error(`${where}: parameter "${name}" must have shape [${width}] (${m.variant === 'nno' ? 't_max values' : 'one tied value'}); got ${p ? `[${p.shape}]` : 'none'}`);
     p.values.forEach((x, i) => {
-      if (!(Number.isFinite(x) && (name === 'rho' ? x > 0 : x >= 0))) throw new Error(`${where}: ${name}[${i}] = ${x} is out of range (${name === 'rho' ? 'ρ > 0' : 'τ ≥ 0'})`);
+      if (!Number.isFinite(x)) throw new Error(`${where}: ${name}[${i}] = ${x} must be a finite number`);
     });
     return p.values.slice();
   };

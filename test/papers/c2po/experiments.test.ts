@@ -61,8 +61,9 @@ backendTest('Figs. 4–5 on the geometric model: min iterations is the first t_m
   const back = netFromCheckpoint(run.nets[0], 'nets[0]');
   assert.deepEqual(back, f3.nets[0]);
   const bad = JSON.parse(JSON.stringify(netToCheckpoint(f3.nets[1], { preset: 'quick', seed: 7, backend: 'cpu' })));
-  bad.params.rho.values[0] = -1;
-  assert.throws(() => netFromCheckpoint(bad, 'nets[1]'), /nets\[1\]: rho\[0\] = -1 is out of range/);
+  bad.params.rho.values = [1.2, 1.3];
+  bad.params.rho.shape = [2];
+  assert.throws(() => netFromCheckpoint(bad, 'nets[1]'), /nets\[1\]: parameter "rho" must have shape \[1\]/);
   const claims = c2poClaims(results);
   assert.ok(claims.some((c) => c.id === 'figs45-geometric-joint-robust'));
   assert.ok(claims.every((c) => typeof c.holds === 'boolean'));

@@ -34,18 +34,19 @@ test('shapes: h and s must match the system and each other', async () => {
   assert.throws(() => c2po(h, { re: s.re, im: tf.zeros([3, 3]) }, sys, { iterations: 1 }), /c2po\(s\): re shape \[3,2\] and im shape \[3,3\] must agree/);
 });
 
-test('iterations (t_max ≥ 1), τ ≥ 0, ρ > 0 as plain numbers', async () => {
+test('iterations (t_max ≥ 1); c2po takes any finite τ, ρ (learned values), starting values τ ≥ 0, ρ > 0', async () => {
   await setup();
   const rng = new Rng(2);
   const h = rng.complexNormal([3, 2, 4]);
   const s = rng.complexNormal([3, 2]);
   assert.throws(() => c2po(h, s, sys, { iterations: 0 }), /c2po: opts\.iterations \(t_max\) must be a positive integer; got 0/);
   assert.throws(() => c2po(h, s, sys, { iterations: -2 }), /t_max\) must be a positive integer; got -2/);
-  assert.throws(() => c2po(h, s, sys, { iterations: 2, tau: -0.1 }), /c2po: opts\.tau \(step size τ\) must be finite and >= 0; got -0.1/);
-  assert.throws(() => c2po(h, s, sys, { iterations: 2, rho: 0 }), /opts\.rho \(prox scale ρ\) must be finite and > 0; got 0/);
+  const uphill = c2po(h, s, sys, { iterations: 2, tau: [-1e-4, 0.01], rho: [1.2, 1.1] }); // a learned τ⁽¹⁾ slightly below 0
+  assert.ok(Array.from(uphill.xq.re.dataSync()).every((v) => Math.abs(v) === Math.fround(sys.xi)));
+  assert.throws(() => c2po(h, s, sys, { iterations: 2, rho: Infinity }), /opts\.rho \(prox scale ρ\) must be a finite number; got Infinity/);
   assert.throws(() => c2po(h, s, sys, { iterations: 2, tau: [0.1, 0.1, 0.1] }), /c2po: opts\.tau needs one value or t_max = 2 values; got 3/);
-  assert.throws(() => c2po(h, s, sys, { iterations: 2, rho: [1, -1] }), /opts\.rho\[1\] \(prox scale ρ\) must be finite and > 0; got -1/);
-  assert.throws(() => c2po(h, s, sys, { iterations: 2, tau: NaN }), /tau \(step size τ\) must be finite and >= 0; got NaN/);
+  assert.throws(() => c2po(h, s, sys, { iterations: 2, rho: [1, NaN] }), /opts\.rho\[1\] \(prox scale ρ\) must be a finite number/);
+  assert.throws(() => c2po(h, s, sys, { iterations: 2, tau: NaN }), /tau \(step size τ\) must be a finite number; got NaN/);
   assert.throws(() => startingValues({ variant: 'nno', iterations: 0 }), /iterations \(t_max\) must be a positive integer; got 0/);
   assert.throws(() => startingValues({ variant: 'nno', iterations: 2, tau: [0.1, -1] }), /tau\[1\] \(step size τ\) must be finite and >= 0; got -1/);
   assert.throws(() => startingValues({ variant: 'nno', iterations: 3, rho: [1, 1] }), /rho needs 3 values \(t_max\); got 2/);
