@@ -8,13 +8,27 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../lib/core/io';
 import { describeRun } from '../lib/papers/wmmse/analysis';
 import { readWmmseRun, savedRunFile } from '../lib/papers/wmmse/saved';
+import { c2poClaims } from '../lib/papers/c2po/claims';
+import { describeRun as describeC2po } from '../lib/papers/c2po/report';
+import { readC2poRun, savedNets as c2poNets, savedRunFile as c2poRunFile } from '../lib/papers/c2po/saved';
 
 const README = path.resolve(__dirname, '..', 'README.md');
 
 /** The generated text of each summarised run, by its marker name. */
 export function runSummaries(): Record<string, string> {
   const run = readWmmseRun(savedRunFile('reproduce'));
-  return { 'unfolded-wmmse/reproduce': `**What the committed \`reproduce\` run shows** (generated from \`data/unfolded-wmmse/reproduce.json\` by \`npm run readme-runs\`; ${run.results.fig2.testChannels} test channels, paired differences ± s.e.): ${describeRun(run.results)}` };
+  const c2 = readC2poRun(c2poRunFile('reproduce'));
+  const claims = c2poClaims(c2.results);
+  const held = claims.filter((c) => c.holds);
+  return {
+    'unfolded-wmmse/reproduce': `**What the committed \`reproduce\` run shows** (generated from \`data/unfolded-wmmse/reproduce.json\` by \`npm run readme-runs\`; ${run.results.fig2.testChannels} test channels, paired differences ± s.e.): ${describeRun(run.results)}`,
+    'nno-c2po/reproduce': [
+      `**What the committed \`reproduce\` run shows** (generated from \`data/nno-c2po/reproduce.json\` by \`npm run readme-runs\`; ${c2.nets.length} networks, ${(c2.seconds / 60).toFixed(0)} min of training and evaluation on ${c2.backend}). ` +
+        `${held.length} of ${claims.length} of the paper's checked statements hold${claims.length > held.length ? `; not: ${claims.filter((c) => !c.holds).map((c) => `${c.id} (${c.measured})`).join('; ')}` : ''}.`,
+      '',
+      describeC2po(c2.results, claims, [...c2poNets(c2).values()]),
+    ].join('\n'),
+  };
 }
 
 /** The README with every marked block replaced by its generated text; errors name a missing marker. */

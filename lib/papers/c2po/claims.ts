@@ -9,7 +9,8 @@ import type { C2poResults } from './saved';
 import type { BerCurve } from './evaluate';
 import type { Figs45, Fig45Method, IterationsTable } from './experiments';
 
-const fmt = (x: number | undefined, d = 1) => (x === undefined || !Number.isFinite(x) ? 'not reached' : x.toFixed(d));
+/** A power or SNR in dB, or 'not reached' (on the grid). */
+const fmt = (x: number | undefined, d = 1) => (x === undefined || !Number.isFinite(x) ? 'not reached' : `${x.toFixed(d)} dB`);
 
 function excess(a: BerCurve, b: BerCurve): { worst: number; points: number; lower: number } {
   let worst = -Infinity, lower = 0;
@@ -49,7 +50,7 @@ function fig3Claims(r: C2poResults): Claim[] {
       id: 'fig3-half-iterations',
       figure: 'Fig. 3 (BER 1e-2)',
       paper: 'NNO-C2PO with t_max = 2 and 4 slightly outperforms C2PO with t_max = 4 and 8: about 50 % fewer iterations',
-      measured: rows.map((x) => `NNO t=${x.t}: ${fmt(x.nno)} dB vs C2PO t=${2 * x.t}: ${fmt(x.tied)} dB`).join('; '),
+      measured: rows.map((x) => `NNO t=${x.t}: ${fmt(x.nno)} vs C2PO t=${2 * x.t}: ${fmt(x.tied)}`).join('; '),
       rule: 'SNR at BER 1e-2 of NNO-C2PO(t) ≤ that of trained C2PO(2t) + 0.5 dB (C2PO not reaching it counts as NNO better)',
       holds: rows.every((x) => x.ok),
     });
@@ -64,7 +65,7 @@ function fig3Claims(r: C2poResults): Claim[] {
     id: 'fig3-gain-1e-3',
     figure: `Fig. 3 (BER 1e-3, t_max = ${tmax})`,
     paper: 'roughly 3 dB between NNO-C2PO and C2PO at a BER of 0.1 % for t_max = 8',
-    measured: `NNO ${fmt(nno)} dB, C2PO ${fmt(tied)} dB: gain ${gain === undefined ? 'undefined (NNO does not reach 1e-3)' : `${tied === undefined ? '> ' : ''}${gain.toFixed(1)} dB`}`,
+    measured: `NNO ${fmt(nno)}, C2PO ${fmt(tied)}: gain ${gain === undefined ? 'undefined (NNO does not reach 1e-3)' : `${tied === undefined ? '> ' : ''}${gain.toFixed(1)} dB`}`,
     rule: 'gain ≥ 1.5 dB (half the paper\'s); where C2PO does not reach 1e-3 on the grid the gain is a lower bound from the grid\'s end',
     holds: gain !== undefined && gain >= 1.5,
   });
@@ -93,7 +94,7 @@ function figs45Claims(f: Figs45): Claim[] {
       id: `fig${tb.condition === 'los' ? 4 : 5}-${f.family}-single-gain`,
       figure: `Fig. ${tb.condition === 'los' ? 4 : 5} (${label}, ${tb.condition.toUpperCase()}, single training)`,
       paper: `NNO-C2PO with t_max = 5 reaches BER 1 % at ${PAPER_GAIN_DB[tb.condition]} dB lower transmit power than C2PO`,
-      measured: `t_max = ${nno.t}: NNO ${fmt(nno.power ?? undefined)} dB, C2PO ${fmt(tied.power ?? undefined)} dB (gain ${gain === undefined ? 'undefined' : `${tied.power === null ? '> ' : ''}${gain.toFixed(1)} dB`}; paper ${PAPER_GAIN_DB[tb.condition]} dB)`,
+      measured: `t_max = ${nno.t}: NNO ${fmt(nno.power ?? undefined)}, C2PO ${fmt(tied.power ?? undefined)} (gain ${gain === undefined ? 'undefined' : `${tied.power === null ? '> ' : ''}${gain.toFixed(1)} dB`}; paper ${PAPER_GAIN_DB[tb.condition]} dB)`,
       rule: 'NNO-C2PO reaches the target at a lower power than trained C2PO (gain > 0)',
       holds: gain !== undefined && gain > 0,
     });

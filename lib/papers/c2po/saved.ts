@@ -205,7 +205,10 @@ export async function runAll(p: C2poPreset, parts: RunParts, opts: RunOptions = 
 export async function recomputeResults(run: C2poSavedRun): Promise<C2poResults> {
   const opts = { saved: savedNets(run), trainMissing: false, savedFrom: `saved run ${run.preset}` };
   const seed = typeof run.seed === 'number' ? run.seed : Number.parseInt(run.seed, 10);
-  return runAll({ ...c2poPreset(run.preset), seed }, { quadriga: run.results.quadriga !== undefined, geometric: run.results.geometric !== undefined }, opts);
+  const r = await runAll({ ...c2poPreset(run.preset), seed }, { quadriga: run.results.quadriga !== undefined, geometric: run.results.geometric !== undefined }, opts);
+  // as saved: the networks live once, under nets
+  const strip = <T extends { nets: TrainedNet[] }>(x: T | undefined): T | undefined => (x ? { ...x, nets: [] } : undefined);
+  return { ...r, fig3: strip(r.fig3) as Fig3, quadriga: strip(r.quadriga), geometric: strip(r.geometric) };
 }
 
 /**
