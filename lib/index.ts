@@ -52,3 +52,4 @@ export * as tour from './tour/experiments';
 export * from './phy/link';
 export * as wmmse from './papers/wmmse';
 export * as c2po from './papers/c2po';
+export * as gnn from './papers/gnn';

@@ -3,6 +3,7 @@
  * the libraries disagree on the default (tfjs 0.2, Keras 0.3, PyTorch 0.01).
  */
 import * as tf from '@tensorflow/tfjs';
+import { leakyRelu } from './linear';
 
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softplus' | 'elu' | { leakyRelu: number };
 
@@ -17,7 +18,7 @@ export function checkActivation(what: string, a: Activation): void {
 
 /** σ(x) elementwise. x: any shape → same shape. Leaky ReLU: max(0, x) + slope·min(0, x). */
 export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
-  if (typeof a === 'object') return tf.leakyRelu(x, a.leakyRelu);
+  if (typeof a === 'object') return leakyRelu(x, a.leakyRelu);
   switch (a) {
     case 'linear':
       return x;

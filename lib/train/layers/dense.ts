@@ -13,6 +13,7 @@ import { checkInitializer, Initializer } from '../init';
 import { checkParamName, ParamSet } from '../params';
 import { Activation, activate, checkActivation } from './activation';
 import { Layer, shapeText } from './layer';
+import { linear } from './linear';
 
 export interface DenseOptions {
   inUnits: number;
@@ -45,7 +46,7 @@ export function dense(params: ParamSet, name: string, opts: DenseOptions): Layer
     }
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      let y: tf.Tensor = tf.matMul(tf.reshape(x, [-1, inUnits]), kernel);
+      let y: tf.Tensor = linear(tf.reshape(x, [-1, inUnits]), kernel);
       if (bias) y = tf.add(y, bias);
       return activate(tf.reshape(y, [...lead, outUnits]), act);
     });

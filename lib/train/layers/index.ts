@@ -3,5 +3,6 @@ export { sequential } from './layer';
 export type { Layer } from './layer';
 export * from './activation';
 export * from './dense';
+export { linear, leakyRelu } from './linear';
 export * from './conv';
 export * from './messagePassing';

@@ -44,6 +44,7 @@ import { checkInitializer, Initializer } from '../init';
 import { checkParamName, ParamSet } from '../params';
 import { Activation, activate, checkActivation } from './activation';
 import { shapeText } from './layer';
+import { linear } from './linear';
 
 /**
  * Antenna and edge features: what the output layer (`updateUsers: false`) returns. (Type aliases,
@@ -79,11 +80,6 @@ export interface MessagePassingOptions {
   biasInit?: Initializer;
 }
 
-/** x [..., n, dIn] · W [dIn, dOut] → [..., n, dOut]. */
-function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
-  const [dIn, dOut] = w.shape;
-  return tf.reshape(tf.matMul(tf.reshape(x, [-1, dIn]), w as tf.Tensor2D), [...x.shape.slice(0, -1), dOut]);
-}
 
 function broadcastable(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i] || d === 1 || b[i] === 1);
@@ -150,10 +146,10 @@ export function messagePassing(
       // (22): [..., K, M, d] = edge term + antenna term broadcast over users + user term over antennas
       const e = activate(withBias(tf.add(tf.add(linear(edge, wEdge), tf.expandDims(linear(antenna, wBs), -3)),
         tf.expandDims(linear(user, wUe), -2)), bEdge), act);
-      const mAntenna = tf.mean(e, -3); // (24): mean over the K users of each antenna, [..., M, d]
+      const mAntenna = K === 1 ? tf.squeeze(e, [e.rank - 3]) : tf.mean(e, -3); // (24): mean over the K users of each antenna, [..., M, d]
       const a = activate(withBias(tf.add(linear(antenna, wSelfBs), linear(mAntenna, wNeighBs)), bBs), act); // (25)
       if (!ue) return { edge: e, antenna: a };
-      const mUser = tf.mean(e, -2); // (23): mean over the M antennas of each user, [..., K, d]
+      const mUser = M === 1 ? tf.squeeze(e, [e.rank - 2]) : tf.mean(e, -2); // (23): mean over the M antennas of each user, [..., K, d]
       const u = activate(withBias(tf.add(linear(user, ue.self), linear(mUser, ue.neigh)), ue.bias), act); // (26)
       return { edge: e, antenna: a, user: u };
     });
