@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../core/complex';
 import type { Complex } from '../../core/complex';
 import { safeDiv } from '../../core/safe';
-import { bussgang, snidr } from '../../phy/metrics';
+import { bussgang, BussgangOptions } from '../../phy/metrics';
 import { mrt, quantizedPrecode, zf } from '../../phy/precoders';
 import { BUSSGANG, gnnPrecode } from './loss';
 import type { GnnModel } from './model';
@@ -36,25 +36,76 @@ export function linearTransmit(kind: LinearKind, sys: GnnSystem, h: Complex, s: 
   });
 }
 
-/** The GNN's transmit signal at inference. */
+/** Edge features per evaluation chunk (≈ 8 MB per [.., K, M, d] tensor at d = 32): bounds wasm memory. */
+const EDGES_PER_CHUNK = 2 ** 16;
+
+/**
+ * The GNN's transmit signal at inference, computed over chunks of channels (each channel is
+ * independent, (15) included), so a large test set does not hold every layer's edge tensors at once.
+ */
 export function gnnSignal(model: GnnModel, sys: GnnSystem, h: Complex, s: Complex): Complex {
-  return gnnPrecode(model, sys, h, s);
+  const [n, K, M] = h.re.shape as [number, number, number];
+  const T = s.re.shape[s.re.rank - 1] as number;
+  const chunk = Math.max(1, Math.floor(EDGES_PER_CHUNK / Math.max(1, T * K * M)));
+  if (n <= chunk) return gnnPrecode(model, sys, h, s);
+  const parts: Complex[] = [];
+  try {
+    for (let a = 0; a < n; a += chunk) {
+      const size = Math.min(chunk, n - a);
+      const hc = C.slice(h, [a, 0, 0], [size, K, M]);
+      const sc = C.slice(s, [a, 0, 0], [size, K, T]);
+      try {
+        parts.push(gnnPrecode(model, sys, hc, sc));
+      } finally {
+        C.dispose(hc, sc);
+      }
+    }
+    return { re: tf.concat(parts.map((x) => x.re), 0), im: tf.concat(parts.map((x) => x.im), 0) };
+  } finally {
+    parts.forEach((x) => C.dispose(x));
+  }
 }
 
-/** Per-channel sum rates (9) at each SNR: → [snr][channel], bit/s/Hz. One Bussgang fit, reused. */
+/**
+ * The noise-free terms of the SNIDR (8) per channel and user, from one Bussgang fit: signal
+ * |h_k g_k|², interference Σ_{k'≠k} |h_k g_k'|², distortion (1/T) Σ_t |(h q)_{k,t}|². → [n][K] each.
+ */
+export function snidrTerms(h: Complex, y: Complex, s: Complex): { signal: number[][]; interference: number[][]; distortion: number[][] } {
+  const [n, K] = h.re.shape as [number, number, number];
+  const [sig, inter, dist] = tf.tidy(() => {
+    const { g, q } = bussgang(y, s, BUSSGANG);
+    const p = C.abs2(C.matmul(h, g)); // [n, K, K]: |h_k g_k'|²
+    const signal = tf.sum(tf.mul(p, tf.eye(K)), -1);
+    const hq = C.matmul(h, q); // [n, K, T]
+    return [signal, tf.sub(tf.sum(p, -1), signal), tf.mean(C.abs2(hq), -1)];
+  });
+  const rows = (t: tf.Tensor) => {
+    const a = Array.from(t.dataSync() as Float32Array);
+    return Array.from({ length: n }, (_, i) => a.slice(i * K, (i + 1) * K));
+  };
+  try {
+    return { signal: rows(sig), interference: rows(inter), distortion: rows(dist) };
+  } finally {
+    tf.dispose([sig, inter, dist]);
+  }
+}
+
+/** Per-channel sum rates (9) at each SNR: → [snr][channel], bit/s/Hz. One Bussgang fit for all SNRs. */
 export function ratesPerChannel(sys: GnnSystem, h: Complex, y: Complex, s: Complex, snrDb: readonly number[]): number[][] {
+  const t = snidrTerms(h, y, s);
   return snrDb.map((snr) => {
-    const r = tf.tidy(() => tf.div(tf.sum(tf.log1p(snidr(h, y, s, noiseVarOf(sys, snr), BUSSGANG)), -1), Math.LN2));
-    const v = Array.from(r.dataSync());
-    r.dispose();
-    return v;
+    const nv = noiseVarOf(sys, snr);
+    return t.signal.map((sig, c) => sig.reduce((acc, v, k) => acc + Math.log2(1 + v / Math.max(t.interference[c][k] + t.distortion[c][k] + nv, 1e-30)), 0));
   });
 }
 
-/** Noiseless NMSE of Table I, linear: Σ|ŝ − s|² / Σ|s|² with ŝ_k = r_k/(h_k g_k). Also per channel. */
-export function nmseNoiseless(h: Complex, y: Complex, s: Complex): { total: number; perChannel: number[] } {
+/**
+ * Noiseless NMSE of Table I, linear: Σ|ŝ − s|² / Σ|s|² with ŝ_k = r_k/(h_k g_k). Also per channel.
+ * `opts.estimator` picks how G is estimated (default the exact least squares, `BUSSGANG`).
+ */
+export function nmseNoiseless(h: Complex, y: Complex, s: Complex, opts: BussgangOptions = BUSSGANG): { total: number; perChannel: number[] } {
   const [tot, per] = tf.tidy(() => {
-    const { g } = bussgang(y, s, BUSSGANG);
+    const { g } = bussgang(y, s, opts);
     const r = C.matmul(h, y); // [n, K, T]
     const hg = C.diagPart(C.matmul(h, g)); // h_k g_k: [n, K]
     const gain = C.expandDims(hg, -1);

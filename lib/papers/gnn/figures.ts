@@ -19,11 +19,12 @@ import { meanSe, MeanSe, pairedDiff } from '../../kit/stats';
 import { BUSSGANG } from './loss';
 import { baselineOf, gnnSignal, linearTransmit, LinearKind, nmseNoiseless, ratesPerChannel, toDb } from './evaluate';
 import type { GnnNet, GnnNets } from './nets';
-import { netKey, GnnPreset } from './presets';
+import { GnnEstimator, netKey, GnnPreset } from './presets';
 import { gnnSystem } from './system';
 
 export interface RateCurve {
   key: string;
+  estimator: GnnEstimator;
   users: number;
   bits: number;
   baseline: LinearKind;
@@ -61,7 +62,7 @@ export function gnnRates(p: GnnPreset, nets: GnnNets): RateCurve[] {
         const g = ratesPerChannel(n.sys, h, yg, s, p.snrDb), l = ratesPerChannel(n.sys, h, yl, s, p.snrDb);
         C.dispose(yg, yl);
         out.push({
-          key: n.key, users: K, bits: n.spec.bits, baseline: kind, snrDb: p.snrDb.slice(),
+          key: n.key, estimator: n.spec.estimator ?? 'gumbel-st', users: K, bits: n.spec.bits, baseline: kind, snrDb: p.snrDb.slice(),
           gnn: g.map(meanSe), linear: l.map(meanSe), ideal: ideal.map(meanSe), gain: g.map((x, i) => pairedDiff(x, l[i])),
         });
       }
@@ -74,6 +75,7 @@ export function gnnRates(p: GnnPreset, nets: GnnNets): RateCurve[] {
 
 export interface GnnNmseRow {
   bits: number;
+  estimator: GnnEstimator;
   key: string;
   /** GNN and MRT on the same noiseless test channels and symbols, dB */
   gnnDb: number;
@@ -90,7 +92,7 @@ export function gnnNmse(p: GnnPreset, nets: GnnNets): GnnNmseRow[] {
       const yg = gnnSignal(n.model, n.sys, h, s);
       const yl = linearTransmit('mrt', n.sys, h, s, n.spec.bits);
       try {
-        return { bits: n.spec.bits, key: n.key, gnnDb: toDb(nmseNoiseless(h, yg, s).total), mrtDb: toDb(nmseNoiseless(h, yl, s).total) };
+        return { bits: n.spec.bits, estimator: n.spec.estimator ?? 'gumbel-st', key: n.key, gnnDb: toDb(nmseNoiseless(h, yg, s).total), mrtDb: toDb(nmseNoiseless(h, yl, s).total) };
       } finally {
         C.dispose(yg, yl);
       }
@@ -154,7 +156,7 @@ export interface Scatter {
 
 /** Fig. 10: one noiseless Rayleigh channel, K = 1, b = 1, for each K = 1, b = 1 Rayleigh network (M = 2, M = 32). */
 export function scatter(p: GnnPreset, nets: GnnNets, points = 300): Scatter[] {
-  const ns = [...nets.values()].filter((n) => n.spec.channel === 'rayleigh' && n.spec.users === 1 && n.spec.bits === 1).sort((a, b) => a.spec.antennas - b.spec.antennas);
+  const ns = [...nets.values()].filter((n) => n.spec.channel === 'rayleigh' && n.spec.users === 1 && n.spec.bits === 1 && n.spec.estimator !== 'st-argmax').sort((a, b) => a.spec.antennas - b.spec.antennas);
   return ns.map((n: GnnNet) => {
     const M = n.spec.antennas;
     const rng = new Rng(p.seed).fork(`fig10/M${M}`);

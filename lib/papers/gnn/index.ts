@@ -14,3 +14,4 @@ export * from './figures';
 export * from './results';
 export * from './claims';
 export * from './saved';
+export * from './report';

@@ -38,6 +38,8 @@ export interface GnnArchitecture {
    * learn a product of its inputs (it keeps both symmetries: the term is per edge).
    */
   edgeInputs?: 'paper' | 'matched-filter';
+  /** bias terms in every update (default false: eqs. 22–26 and the counts 31–36 have none) */
+  bias?: boolean;
 }
 
 export function checkArchitecture(fn: string, a: GnnArchitecture): Required<GnnArchitecture> {
@@ -52,7 +54,8 @@ export function checkArchitecture(fn: string, a: GnnArchitecture): Required<GnnA
   if (!(leak >= 0 && leak < 1)) throw new Error(`${fn}(leak): must be in [0, 1); got ${a.leak}`);
   const edgeInputs = a.edgeInputs ?? 'paper';
   if (edgeInputs !== 'paper' && edgeInputs !== 'matched-filter') throw new Error(`${fn}(edgeInputs): 'paper' or 'matched-filter'; got ${String(a.edgeInputs)}`);
-  return { bits, hiddenLayers, features, leak, edgeInputs };
+  if (a.bias !== undefined && typeof a.bias !== 'boolean') throw new Error(`${fn}(bias): true or false; got ${String(a.bias)}`);
+  return { bits, hiddenLayers, features, leak, edgeInputs, bias: a.bias ?? false };
 }
 
 export interface GnnModel {
@@ -80,8 +83,8 @@ export function buildGnn(rng: Rng, arch: GnnArchitecture): GnnModel {
   const mf = a.edgeInputs === 'matched-filter';
   const dEdge = mf ? 4 : 2;
   const hidden = names.slice(0, -1).map((name, i) =>
-    messagePassing(params, name, { inUnits: i === 0 ? { edge: dEdge, antenna: 2, user: 2 } : a.features, outUnits: a.features, activation: act }));
-  const out = messagePassing(params, 'out', { inUnits: a.features, outUnits: 2 * L, activation: 'linear', updateUsers: false });
+    messagePassing(params, name, { inUnits: i === 0 ? { edge: dEdge, antenna: 2, user: 2 } : a.features, outUnits: a.features, activation: act, useBias: a.bias }));
+  const out = messagePassing(params, 'out', { inUnits: a.features, outUnits: 2 * L, activation: 'linear', updateUsers: false, useBias: a.bias });
   return {
     arch: a,
     params,

@@ -55,7 +55,8 @@ export function netFromCheckpoint(c: Checkpoint, p: GnnPreset, where: string): G
     if (typeof m[k] !== 'number' || !Number.isFinite(m[k] as number)) throw new Error(`${where}: meta.${k} must be a finite number; got ${JSON.stringify(m[k])}`);
     return m[k] as number;
   };
-  const spec: GnnNetSpec = { channel, antennas: num('antennas'), users: num('users'), bits: num('bits'), steps: num('steps') };
+  if (m.estimator !== undefined && m.estimator !== 'gumbel-st' && m.estimator !== 'st-argmax') throw new Error(`${where}: meta.estimator must be 'gumbel-st' or 'st-argmax'; got ${JSON.stringify(m.estimator)}`);
+  const spec: GnnNetSpec = { channel, antennas: num('antennas'), users: num('users'), bits: num('bits'), steps: num('steps'), ...(m.estimator === 'st-argmax' ? { estimator: 'st-argmax' as const } : {}) };
   const sys = gnnSystem(spec);
   const model = buildGnn(new Rng(0), archOf(p, spec.bits));
   try {
@@ -91,6 +92,7 @@ export async function gnnNets(p: GnnPreset, opts: NetRunOptions = {}): Promise<G
         const r = await trainGnn(sys, {
           arch: archOf(p, spec.bits), channel: spec.channel, steps: spec.steps, batchChannels: p.batchChannels, symbols: p.trainSymbols,
           learningRate: p.learningRate, snrDb: p.trainSnrDb, tau: p.tau, validationChannels: p.validationChannels, validateEvery: p.validateEvery,
+          noiseScale: spec.estimator === 'st-argmax' ? 0 : 1,
         }, new Rng(p.seed).fork(`net/${key}`), { progress: opts.progress, phase: `train GNN ${key}` });
         return { key, spec, sys, model: r.model, validation: r.validation, valRates: r.history.validation.map((v) => -v.loss), seconds: (Date.now() - t0) / 1000 };
       }, { trainMissing: opts.trainMissing, where: opts.savedFrom });

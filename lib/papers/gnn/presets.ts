@@ -14,9 +14,18 @@ import type { GnnChannel } from './training';
 export type GnnPresetName = 'quick' | 'reproduce' | 'paper';
 export const GNN_PRESET_NAMES: readonly GnnPresetName[] = ['quick', 'reproduce', 'paper'];
 
+/**
+ * The gradient estimator of a network: 'gumbel-st' (the paper, §IV-B: forward a Gumbel-max sample,
+ * backward the Gumbel-softmax) or 'st-argmax' (ours, an ablation: forward the argmax used at
+ * inference, backward the softmax; the paper reports it "empirically … poor").
+ */
+export type GnnEstimator = 'gumbel-st' | 'st-argmax';
+
 /** One network to train: its system, channel model and training length. */
 export interface GnnNetSpec {
   channel: GnnChannel;
+  /** default 'gumbel-st' (the paper) */
+  estimator?: GnnEstimator;
   antennas: number;
   users: number;
   bits: number;
@@ -73,13 +82,17 @@ const common = { antennas: 32, trainSnrDb: 20, tau: 1, bits: [1, 2, 3, 4], users
 export const GNN_PRESETS: Readonly<Record<GnnPresetName, GnnPreset>> = {
   quick: {
     ...common, name: 'quick', arch: { hiddenLayers: 1, features: 16 },
-    nets: [...steps(20, ray(1, 1), los(8)), ...steps(5, ray(2, 1, 8))],
+    nets: [...steps(20, ray(1, 1), los(8), ray(1, 1, 2)), { ...ray(1, 1), estimator: 'st-argmax', steps: 10 }, ...steps(5, ray(2, 1))],
     batchChannels: 4, trainSymbols: 32, learningRate: 5e-3, validationChannels: 8, validateEvery: 10,
     testChannels: 20, testSymbols: 64, snrDb: [0, 20], bits: [1, 2], users: [1, 2], patternStepDeg: 6, patternSymbols: 256, fig9Antennas: [8],
   },
   reproduce: {
     ...common, name: 'reproduce', arch: { hiddenLayers: 2, features: 32 },
-    nets: [...steps(800, ray(1, 1), ray(1, 2), ray(1, 3), ray(1, 4), los(8), los(16), los(32), ray(1, 1, 2)), ...steps(300, ray(2, 1), ray(4, 1), ray(6, 1))],
+    nets: [
+      ...steps(1500, ray(1, 1), { ...ray(1, 1), estimator: 'st-argmax' }),
+      ...steps(600, ray(1, 2), ray(1, 3), ray(1, 4), los(8), los(16), los(32), ray(1, 1, 2)),
+      ...steps(200, ray(2, 1), ray(4, 1), ray(6, 1)),
+    ],
     batchChannels: 8, trainSymbols: 64, learningRate: 5e-3, validationChannels: 32, validateEvery: 100,
     testChannels: 300, testSymbols: 125, snrDb: range(-10, 30, 5), patternStepDeg: 1, patternSymbols: 2000,
   },
@@ -96,7 +109,7 @@ export function gnnPreset(name: string): GnnPreset {
   return GNN_PRESETS[name as GnnPresetName];
 }
 
-/** Key of a network: `rayleigh/M32/K1/b1`. */
-export function netKey(n: { channel: GnnChannel; antennas: number; users: number; bits: number }): string {
-  return `${n.channel}/M${n.antennas}/K${n.users}/b${n.bits}`;
+/** Key of a network: `rayleigh/M32/K1/b1` (and `…/st-argmax` for the ablation estimator). */
+export function netKey(n: { channel: GnnChannel; antennas: number; users: number; bits: number; estimator?: GnnEstimator }): string {
+  return `${n.channel}/M${n.antennas}/K${n.users}/b${n.bits}${n.estimator === 'st-argmax' ? '/st-argmax' : ''}`;
 }

@@ -56,7 +56,7 @@ export function savedCheckpoints(run: GnnSavedRun, where = `saved run ${run.pres
   const m = new Map<string, Checkpoint>();
   run.nets.forEach((c, i) => {
     const meta = c.meta as Record<string, unknown>;
-    const key = netKey({ channel: meta.channel as 'rayleigh', antennas: meta.antennas as number, users: meta.users as number, bits: meta.bits as number });
+    const key = netKey({ channel: meta.channel as 'rayleigh', antennas: meta.antennas as number, users: meta.users as number, bits: meta.bits as number, estimator: meta.estimator === 'st-argmax' ? 'st-argmax' : undefined });
     if (m.has(key)) throw new Error(`${where}: nets[${i}] (${key}) appears twice`);
     m.set(key, c);
   });

@@ -50,7 +50,8 @@ export function disposeGnnData(d: GnnData | undefined): void {
 }
 
 export interface GnnTrainSettings {
-  arch: GnnArchitecture;
+  /** N_h, d_h (and leak, edge inputs); b comes from the system */
+  arch: Omit<GnnArchitecture, 'bits'>;
   channel: GnnChannel;
   /** optimizer steps (paper: 20 epochs × 200 000/128 ≈ 31 250) */
   steps: number;
@@ -68,6 +69,8 @@ export interface GnnTrainSettings {
   validationChannels: number;
   /** steps between validations */
   validateEvery: number;
+  /** λ of the training perturbation a + λg: 1 the paper's Gumbel-ST, 0 straight-through argmax (default 1) */
+  noiseScale?: number;
 }
 
 export interface TrainedGnn {
@@ -89,6 +92,7 @@ function checkSettings(fn: string, s: GnnTrainSettings): void {
   checkFinite(fn, 'settings.tau', s.tau, 0, false);
   checkPositiveInt(fn, 'settings.validationChannels', s.validationChannels);
   checkPositiveInt(fn, 'settings.validateEvery', s.validateEvery);
+  if (s.noiseScale !== undefined) checkFinite(fn, 'settings.noiseScale (λ)', s.noiseScale, 0);
 }
 
 /** Mean sum rate (9) at inference over a data set. → bit/s/Hz. */
@@ -121,7 +125,7 @@ export async function trainGnn(sys: GnnSystem, settings: GnnTrainSettings, rng: 
     const history = await train<GnnData>({
       variables: model.params.variables(),
       batch: (epoch) => makeGnnData(settings.channel, trainRng.fork(String(epoch)), sys, { channels: settings.batchChannels, symbols: settings.symbols }),
-      loss: (b) => gnnLoss(model, sys, b.h, b.s, { noiseVar, rng: gumbel, tau: settings.tau }),
+      loss: (b) => gnnLoss(model, sys, b.h, b.s, { noiseVar, rng: gumbel, tau: settings.tau, noiseScale: settings.noiseScale }),
       epochs: settings.steps,
       stepsPerEpoch: 1,
       learningRate: settings.learningRate,

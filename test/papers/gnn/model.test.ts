@@ -8,6 +8,8 @@ import { buildGnn } from '../../../lib/papers/gnn/model';
 import { gnnTransmit, levelsToSignal } from '../../../lib/papers/gnn/precoder';
 import { gnnLoss } from '../../../lib/papers/gnn/loss';
 import { dacOf, gnnSystem } from '../../../lib/papers/gnn/system';
+import { gnnPreset } from '../../../lib/papers/gnn/presets';
+import { trainGnn } from '../../../lib/papers/gnn/training';
 import { arr, assertClose, backendTest } from '../../helpers';
 
 const B = 2, K = 3, M = 5, T = 4;
@@ -85,4 +87,14 @@ test('bad input: bits, layers and features name their ranges', () => {
   assert.throws(() => buildGnn(new Rng(1), { bits: 1, hiddenLayers: 1, features: 0 }), /features/);
   assert.throws(() => gnnSystem({ antennas: 2, users: 3, bits: 1 }), /users.*1\.\.2/);
   assert.throws(() => gnnSystem({ antennas: 8, users: 1, bits: 0 }), /bits/);
+  assert.throws(() => gnnPreset('fast'), /preset must be one of quick, reproduce, paper/);
+});
+
+test('bad training settings are refused before anything is built', async () => {
+  const sys = gnnSystem({ antennas: 4, users: 1, bits: 1 });
+  const ok = { arch: { hiddenLayers: 1, features: 4 }, channel: 'rayleigh' as const, steps: 1, batchChannels: 1, symbols: 8, learningRate: 1e-3, snrDb: 20, tau: 1, validationChannels: 1, validateEvery: 1 };
+  await assert.rejects(trainGnn(sys, { ...ok, symbols: 1 }, new Rng(1)), /N_s ≥ 2/);
+  await assert.rejects(trainGnn(sys, { ...ok, channel: 'tdl' as never }, new Rng(1)), /channel.*rayleigh, los/);
+  await assert.rejects(trainGnn(sys, { ...ok, learningRate: 0 }, new Rng(1)), /learningRate/);
+  await assert.rejects(trainGnn(sys, { ...ok, noiseScale: -1 }, new Rng(1)), /noiseScale/);
 });
