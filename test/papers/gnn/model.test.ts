@@ -40,6 +40,24 @@ backendTest('GNN logits are equivariant to antenna permutations and invariant to
   model.params.dispose();
 });
 
+backendTest('the options of ours (matched-filter edge inputs, biases) keep both symmetries', () => {
+  for (const extra of [{ edgeInputs: 'matched-filter' as const }, { bias: true }]) {
+    const model = buildGnn(new Rng('opt'), { bits: 1, hiddenLayers: 1, features: 6, ...extra });
+    const { h, s } = inputs('opt');
+    const pa = [1, 4, 0, 2, 3], pu = [1, 2, 0];
+    const [e1, e2] = tf.tidy(() => {
+      const base = model.logits(h, s);
+      const la = model.logits(gather(h, pa, 2), s);
+      const lu = model.logits(gather(h, pu, 1), gather(s, pu, 1));
+      return [tf.max(tf.abs(tf.sub(la, tf.gather(base, pa, 2)))).dataSync()[0], tf.max(tf.abs(tf.sub(lu, base))).dataSync()[0]];
+    });
+    assert.ok(e1 < 1e-5 && e2 < 1e-5, `${JSON.stringify(extra)}: ${e1}, ${e2}`);
+    C.dispose(h, s);
+    model.params.dispose();
+  }
+  assert.throws(() => buildGnn(new Rng(1), { bits: 1, hiddenLayers: 1, features: 4, edgeInputs: 'mf' as never }), /edgeInputs/);
+});
+
 backendTest('levelsToSignal picks the one-hot level and normalises the mean power over T to P_T (eq. 15)', () => {
   const levels = dacOf(2).levels;
   const rng = new Rng('oh');
