@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { readTextFile, writeFileAtomic } from '../core/io';
+import { Checkpoint, checkpointFromJson, CHECKPOINT_FORMAT } from '../train/checkpoint';
 import { finite, literal, numberOrString, object, Schema, string, array } from './schema';
 
 export const SAVED_RUN_FORMAT = 'precoding-workbook/saved-run@2';
@@ -23,6 +24,16 @@ export interface SavedRun<R, N> {
   results: R;
   nets: N[];
 }
+
+/** A trained network as a saved run stores it: an @2 checkpoint, validated by train/checkpoint's rules. */
+export const checkpointSchema: Schema<Checkpoint> = {
+  describe: `a checkpoint (${CHECKPOINT_FORMAT})`,
+  check: (v, path) => {
+    const c = checkpointFromJson(v, path);
+    if (c.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: networks are saved as ${CHECKPOINT_FORMAT} checkpoints`);
+    return c;
+  },
+};
 
 /** The schema of one paper's saved-run file. */
 export function savedRunSchema<R, N>(paper: string, results: Schema<R>, net: Schema<N>): Schema<SavedRun<R, N>> {

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../../core/backend';
-import { Checkpoint, checkpointFromJson, checkpointToJson, CHECKPOINT_FORMAT } from '../../train/checkpoint';
+import { Checkpoint, checkpointToJson } from '../../train/checkpoint';
 import { dataFile } from '../../kit/paths';
-import { readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
+import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
 import { array, finite, integer, object, optional, record, Schema } from '../../kit/schema';
 import { channelStatistics, ChannelStats, ConventionRow, scaleConventions } from './analysis';
 import { CHANNEL_MODELS, ChannelModel, DATA_NAME } from './channels';
@@ -93,14 +93,7 @@ const netMeta = object(
   { allowExtra: true },
 );
 
-const checkpoint: Schema<Checkpoint> = {
-  describe: `a checkpoint (${CHECKPOINT_FORMAT})`,
-  check: (v, path) => {
-    const c = checkpointFromJson(v, path);
-    if (c.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: networks are saved as ${CHECKPOINT_FORMAT} checkpoints`);
-    return c;
-  },
-};
+const checkpoint = checkpointSchema;
 
 /** A network from its checkpoint (errors name `where`). */
 export function netFromCheckpoint(c: Checkpoint, where: string): TrainedNet {

@@ -7,9 +7,9 @@
  */
 import { backendInfo } from '../../core/backend';
 import { dataFile } from '../../kit/paths';
-import { readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
+import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
 import type { Schema } from '../../kit/schema';
-import { Checkpoint, checkpointFromJson, CHECKPOINT_FORMAT } from '../../train/checkpoint';
+import type { Checkpoint } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
 import { disposeNets, gnnNets, GnnNets, netToCheckpoint, PAPER } from './nets';
 import { gnnPreset, GnnPreset, netKey } from './presets';
@@ -39,14 +39,7 @@ const resultsSchema: Schema<GnnResults> = {
   },
 };
 
-const checkpoint: Schema<Checkpoint> = {
-  describe: `a checkpoint (${CHECKPOINT_FORMAT})`,
-  check: (v, path) => {
-    const c = checkpointFromJson(v, path);
-    if (c.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: networks are saved as ${CHECKPOINT_FORMAT} checkpoints`);
-    return c;
-  },
-};
+const checkpoint = checkpointSchema;
 
 export const gnnSavedRunSchema = savedRunSchema(PAPER, resultsSchema, checkpoint);
 export type GnnSavedRun = SavedRun<GnnResults, Checkpoint>;

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../../core/backend';
-import { Checkpoint, checkpointFromJson, checkpointToJson, CHECKPOINT_FORMAT } from '../../train/checkpoint';
+import { Checkpoint, checkpointToJson } from '../../train/checkpoint';
 import { dataFile } from '../../kit/paths';
-import { readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, writeSavedRun } from '../../kit/savedRun';
+import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, writeSavedRun } from '../../kit/savedRun';
 import { array, boolean, finite, integer, object, optional, record, Schema, string } from '../../kit/schema';
 import type { MeanSe } from '../../kit/stats';
 import { collectNets, ComplexityRow, netKey, Progressive, progressiveExtension, TrainedNet, WmmseResults, WsrVsLayers, wsrVsLayers, WsrVsSnr, wsrVsSnr } from './experiments';
@@ -87,15 +87,7 @@ const netMeta = object(
   { allowExtra: true },
 );
 
-/** A checkpoint (@2) as stored in the saved run; `check` validates it with train/checkpoint's rules. */
-const checkpoint: Schema<Checkpoint> = {
-  describe: `a checkpoint (${CHECKPOINT_FORMAT})`,
-  check: (v, path) => {
-    const c = checkpointFromJson(v, path);
-    if (c.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: networks are saved as ${CHECKPOINT_FORMAT} checkpoints`);
-    return c;
-  },
-};
+const checkpoint = checkpointSchema;
 
 /** A network from its checkpoint (errors name `where`). */
 export function netFromCheckpoint(c: Checkpoint, where: string): TrainedNet {

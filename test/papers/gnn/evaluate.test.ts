@@ -3,9 +3,11 @@ import * as C from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
 import { rayleigh } from '../../../lib/phy/channels';
 import { zf } from '../../../lib/phy/precoders';
-import { linearTransmit, nmseNoiseless, ratesPerChannel, toDb } from '../../../lib/papers/gnn/evaluate';
+import { gnnSignal, linearTransmit, nmseNoiseless, ratesPerChannel, toDb } from '../../../lib/papers/gnn/evaluate';
+import { gnnPrecode } from '../../../lib/papers/gnn/loss';
+import { buildGnn } from '../../../lib/papers/gnn/model';
+import { arr, assertClose, backendTest } from '../../helpers';
 import { gnnSystem } from '../../../lib/papers/gnn/system';
-import { backendTest } from '../../helpers';
 
 /** Table I of the paper, MRT row (M = 32, K = 1, noiseless), dB. */
 const PAPER_MRT_NMSE_DB = [-5.38, -13.02, -20.31, -27.7];
@@ -42,4 +44,17 @@ backendTest('ideal ZF (b = ∞): no interference, no distortion, rate = Σ log2(
     assert.ok(Math.abs(rate - want) < 1e-3 * want, `channel ${b}: ${rate} vs ${want}`);
   });
   C.dispose(h, s, y, w, hw);
+});
+
+backendTest('gnnSignal over channel chunks equals one pass over all channels (each channel, (15) included, is independent)', () => {
+  const rng = new Rng('chunks');
+  const sys = gnnSystem({ antennas: 32, users: 1, bits: 1 });
+  const model = buildGnn(rng.fork('w'), { bits: 1, hiddenLayers: 1, features: 8 });
+  const h = rayleigh(rng.fork('h'), { batch: 70, users: 1, antennas: 32 }); // 70·64·32 edges: three chunks of ≤ 32 channels
+  const s = rng.fork('s').complexNormal([70, 1, 64]);
+  const a = gnnSignal(model, sys, h, s), b = gnnPrecode(model, sys, h, s);
+  assertClose(arr(a.re), arr(b.re), 1e-5, 'Re y');
+  assertClose(arr(a.im), arr(b.im), 1e-5, 'Im y');
+  C.dispose(a, b, h, s);
+  model.params.dispose();
 });
