@@ -31,6 +31,7 @@ export * from './train/params';
 export * from './train/init';
 export * from './train/layers';
 export * from './train/progress';
+export * as quantize from './train/quantize';
 
 export * from './notebook/display';
 export { show, showFigure, figureHtml, figureBundle, figureText, saveFigureHtml, toPlotly, setupFigures } from './notebook/figure';
@@ -53,3 +54,4 @@ export * from './phy/link';
 export * as wmmse from './papers/wmmse';
 export * as c2po from './papers/c2po';
 export * as gnn from './papers/gnn';
+export * as slp from './papers/slp';

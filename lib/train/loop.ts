@@ -16,6 +16,11 @@ import { Progress, silentProgress, Ticker } from './progress';
 export interface TrainConfig<B> {
   /** the trainable parameters */
   variables: tf.Variable[];
+  /**
+   * state that is not trained but belongs to the parameters (e.g. batch-norm running statistics):
+   * snapshotted and restored with them when the best validated parameters are kept
+   */
+  state?: tf.Variable[];
   /** a minibatch for (epoch, step within the epoch); any tensors in it are disposed after the step */
   batch: (epoch: number, step: number) => B;
   /** scalar loss to minimise on a batch */
@@ -108,13 +113,14 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
   const total = cfg.epochs * cfg.stepsPerEpoch;
   const ticker = new Ticker(progress, cfg.phase ?? 'train', total);
   let best: { epoch: number; loss: number; values: tf.Tensor[] } | undefined;
+  const kept = [...cfg.variables, ...(cfg.state ?? [])];
   let sinceBest = 0;
   let globalStep = 0;
   if (cfg.validateAtStart) {
     if (!cfg.validate) throw new Error('train: validateAtStart needs validate');
     const v0 = cfg.validate();
     history.validation.push({ epoch: -1, loss: v0 });
-    if (Number.isFinite(v0)) best = { epoch: -1, loss: v0, values: cfg.variables.map((v) => tf.clone(v)) };
+    if (Number.isFinite(v0)) best = { epoch: -1, loss: v0, values: kept.map((v) => tf.clone(v)) };
   }
   // SIGINT (Jupyter's ■, Ctrl-C) stops training at the next step: "training interrupted at step n/N"
   const interrupt = new InterruptScope('training');
@@ -161,7 +167,7 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
         // a non-finite validation (NaN, ±∞) is never the best one: it counts against patience
         if (Number.isFinite(vl) && (!best || vl < best.loss)) {
           best?.values.forEach((t) => t.dispose());
-          best = { epoch, loss: vl, values: cfg.variables.map((v) => tf.clone(v)) };
+          best = { epoch, loss: vl, values: kept.map((v) => tf.clone(v)) };
           sinceBest = 0;
         } else {
           sinceBest++;
@@ -176,7 +182,7 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
     }
     if (best) {
       // restore the best validated parameters
-      cfg.variables.forEach((v, i) => v.assign(best!.values[i]));
+      kept.forEach((v, i) => v.assign(best!.values[i]));
       history.bestValidation = { epoch: best.epoch, loss: best.loss };
     }
   } catch (e) {

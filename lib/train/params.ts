@@ -84,6 +84,12 @@ export class ParamSet {
     return [...this.vars.values()].filter((e) => e.trainable).map((e) => e.v);
   }
 
+  /** The non-trainable variables (e.g. batch-norm running statistics): `train({ state: params.state(), … })`. */
+  state(): tf.Variable[] {
+    this.checkAlive();
+    return [...this.vars.values()].filter((e) => !e.trainable).map((e) => e.v);
+  }
+
   /** Every parameter (trainable or not) by name: what a checkpoint saves and restores. */
   named(): Record<string, tf.Variable> {
     this.checkAlive();

@@ -26,6 +26,8 @@ export interface DenseOptions {
   kernelInit?: Initializer;
   /** default 'zeros' */
   biasInit?: Initializer;
+  /** applied to the kernel at every call (e.g. weight quantisation, `train/quantize`); default none */
+  kernelTransform?: (kernel: tf.Tensor) => tf.Tensor;
 }
 
 /** Register `name/kernel` (and `name/bias`) in `params`; return x ↦ σ(x W + b). */
@@ -38,6 +40,8 @@ export function dense(params: ParamSet, name: string, opts: DenseOptions): Layer
   const kernelInit = opts.kernelInit ?? 'glorotUniform', biasInit = opts.biasInit ?? 'zeros';
   checkInitializer(`${fn}: kernelInit`, kernelInit);
   checkInitializer(`${fn}: biasInit`, biasInit);
+  const transform = opts.kernelTransform;
+  if (transform !== undefined && typeof transform !== 'function') throw new Error(`${fn}: kernelTransform must be a function kernel → kernel`);
   const kernel = params.add(`${name}/kernel`, { shape: [inUnits, outUnits], init: kernelInit });
   const bias = opts.useBias === false ? undefined : params.add(`${name}/bias`, { shape: [outUnits], init: biasInit });
   return (x) => {
@@ -46,7 +50,7 @@ export function dense(params: ParamSet, name: string, opts: DenseOptions): Layer
     }
     return tf.tidy(() => {
       const lead = x.shape.slice(0, -1);
-      let y: tf.Tensor = linear(tf.reshape(x, [-1, inUnits]), kernel);
+      let y: tf.Tensor = linear(tf.reshape(x, [-1, inUnits]), transform ? transform(kernel) : kernel);
       if (bias) y = tf.add(y, bias);
       return activate(tf.reshape(y, [...lead, outUnits]), act);
     });

@@ -6,3 +6,5 @@ export * from './dense';
 export { linear, leakyRelu } from './linear';
 export * from './conv';
 export * from './messagePassing';
+export * from './batchNorm';
+export * from './prelu';

@@ -1,0 +1,182 @@
+/**
+ * Training SLP-DNet and its quantised versions (§IV-D of SLP-SQ; Table II): Adam with learning rate
+ * η decayed by α = 0.65 (every epoch, our reading of "after every iteration"), minibatches of B
+ * instances whose common SINR is drawn Γ ~ U(Γ_low, Γ_high) dB (paper: 0–45 dB).
+ *
+ * Loss (ours; see `./network`): the duality gap ‖u⁽ᴸ⁾‖² − g(λ) ≥ 0 of the unit problem, the sum of the
+ * primal excess ‖u⁽ᴸ⁾‖² − P* and the dual gap P* − g(λ) (both ≥ 0, both 0 only at the optimum), so it
+ * needs no optimum (unsupervised, as the paper's Lagrangian loss (9)). Each instance's gap is weighted
+ * by its power scale 1/(ρ²Γ), so the loss follows the mean transmit power the figures report (the
+ * unit problem hides how much power a channel needs), plus the weight penalty μ‖Ω‖² of (9).
+ *
+ * Validation (ours): the mean transmitted power of the network's precoder (after the final scaling)
+ * over validation instances at a fixed SINR, divided by the mean optimum of problem (2) there. It runs
+ * before the first step and every epoch; the best parameters seen are kept (the starting ones
+ * included, with their batch-norm statistics), so a trained network is never worse on validation
+ * than the untrained interior-point schedule it starts from.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../core/random';
+import { checkFinite, checkPositiveInt } from '../../core/validate';
+import { train, TrainHistory } from '../../train/loop';
+import type { Progress } from '../../train/progress';
+import { buildSlpNet, disposeTensors, prepareTensors, SlpNet, SlpNetConfig, SlpTensors } from './network';
+import { makeSlpData } from './data';
+import { mean, precodeWithNet } from './evaluate';
+import { SlpInstances } from './problem';
+import { solveSlp } from './solver';
+
+export interface SlpTrainSettings {
+  /** Adam steps in all (rounded up to whole epochs) */
+  steps: number;
+  /** B (paper: 200) */
+  batchSize: number;
+  /** η (paper: 0.001) */
+  learningRate: number;
+  /** α, the factor on η after every epoch (paper: 0.65) */
+  decay: number;
+  /** training instances (paper: 50 000) */
+  trainSamples: number;
+  /** validation instances (ours) */
+  validationSamples: number;
+  /** training SINR range, dB (paper: 0–45) */
+  trainSinrDb: [number, number];
+  /** SINR of the validation instances, dB (ours: 30, the paper's headline point) */
+  validationSinrDb: number;
+  /** μ of (9) (ours: 1e-6) */
+  weightDecay: number;
+  /** gradient clipping by global norm (ours: 1) */
+  clipNorm: number;
+}
+
+export interface TrainedSlpNet {
+  net: SlpNet;
+  /** validation mean power / optimum: before training and of the returned parameters (never larger) */
+  validation: { start: number; end: number };
+  history: TrainHistory;
+}
+
+export function checkTrainSettings(fn: string, s: SlpTrainSettings): void {
+  if (s === null || typeof s !== 'object') throw new Error(`${fn}(settings): needs { steps, batchSize, learningRate, decay, trainSamples, … }`);
+  checkPositiveInt(fn, 'settings.steps', s.steps);
+  checkPositiveInt(fn, 'settings.batchSize', s.batchSize);
+  checkFinite(fn, 'settings.learningRate', s.learningRate, 0, false);
+  const d = checkFinite(fn, 'settings.decay', s.decay, 0, false);
+  if (d > 1) throw new Error(`${fn}(settings.decay): α must be in (0, 1]; got ${d}`);
+  checkPositiveInt(fn, 'settings.trainSamples', s.trainSamples);
+  if (s.trainSamples < s.batchSize) throw new Error(`${fn}(settings.trainSamples): needs at least batchSize = ${s.batchSize} instances; got ${s.trainSamples}`);
+  checkPositiveInt(fn, 'settings.validationSamples', s.validationSamples);
+  if (!Array.isArray(s.trainSinrDb) || s.trainSinrDb.length !== 2 || !(s.trainSinrDb[0] <= s.trainSinrDb[1])) {
+    throw new Error(`${fn}(settings.trainSinrDb): needs [low, high] dB with low ≤ high; got ${JSON.stringify(s.trainSinrDb)}`);
+  }
+  s.trainSinrDb.forEach((v) => checkFinite(fn, 'settings.trainSinrDb', v));
+  checkFinite(fn, 'settings.validationSinrDb', s.validationSinrDb);
+  checkFinite(fn, 'settings.weightDecay', s.weightDecay, 0);
+  checkFinite(fn, 'settings.clipNorm', s.clipNorm, 0, false);
+}
+
+/** Mean power of the network's precoder over `inst` divided by the mean optimum `optMean`. */
+export function powerRatio(net: SlpNet, inst: SlpInstances, optMean: number): number {
+  const p = precodeWithNet(net, inst);
+  const m = mean(p.power);
+  return Number.isFinite(m) ? m / optMean : Infinity;
+}
+
+/** Per-instance weights 1/(ρ²Γ) (the power scale of each instance), normalised to mean 1: [batch]. */
+function powerWeights(t: SlpTensors, inst: SlpInstances): Float32Array {
+  const w = new Float32Array(inst.batch);
+  let s = 0;
+  for (let b = 0; b < inst.batch; b++) {
+    w[b] = 1 / (t.rho[b] ** 2 * inst.sinr[b * inst.users]);
+    s += w[b];
+  }
+  for (let b = 0; b < inst.batch; b++) w[b] *= inst.batch / s;
+  return w;
+}
+
+/** The training loss on a batch: weighted duality gap plus μ‖Ω‖². */
+export function slpLoss(net: SlpNet, t: SlpTensors, weights: tf.Tensor1D, opts: { weightDecay: number; rng?: Rng }): tf.Scalar {
+  return tf.tidy(() => {
+    const f = net.forward(t, { training: true, rng: opts.rng });
+    const gap = tf.sub(tf.sum(tf.square(f.primal), 1), f.dual);
+    let loss = tf.mean(tf.mul(gap, weights));
+    if (opts.weightDecay > 0) {
+      const reg = tf.addN(net.trainable().map((v) => tf.sum(tf.square(v))));
+      loss = tf.add(loss, tf.mul(reg, opts.weightDecay / net.config.layers));
+    }
+    return loss as tf.Scalar;
+  });
+}
+
+/**
+ * Train one network. Data: training instances from `dataRng.fork('train')`, validation from
+ * `dataRng.fork('validation')` and the minibatch order from `dataRng.fork('shuffle')` (`dataRng`
+ * defaults to `rng`; give every network of a figure the same one so they see the same data);
+ * parameters from `rng.fork('params')`; SQ partitions from `rng.fork('partitions')`, one stream per step.
+ */
+export async function trainSlpNet(config: SlpNetConfig, settings: SlpTrainSettings, rng: Rng, opts: { progress?: Progress; phase?: string; dataRng?: Rng } = {}): Promise<TrainedSlpNet> {
+  const fn = 'trainSlpNet';
+  checkTrainSettings(fn, settings);
+  const net = buildSlpNet(rng.fork('params'), config);
+  const { users, antennas } = net.config;
+  let all: SlpTensors | undefined;
+  let weights: tf.Tensor1D | undefined;
+  try {
+    const dataRng = opts.dataRng ?? rng;
+    const trainI = makeSlpData(dataRng.fork('train'), { count: settings.trainSamples, users, antennas, sinrDb: settings.trainSinrDb });
+    const valI = makeSlpData(dataRng.fork('validation'), { count: settings.validationSamples, users, antennas, sinrDb: settings.validationSinrDb });
+    const optMean = mean(solveSlp(valI).power);
+    all = prepareTensors(trainI);
+    weights = tf.tensor1d(powerWeights(all, trainI));
+    const data = all, wts = weights;
+    const B = settings.batchSize;
+    const stepsPerEpoch = Math.floor(settings.trainSamples / B);
+    const epochs = Math.ceil(settings.steps / stepsPerEpoch);
+    const order = dataRng.fork('shuffle');
+    const parts = rng.fork('partitions');
+    let perm: Int32Array = new Int32Array(0);
+    const history = await train<{ t: SlpTensors; w: tf.Tensor1D; step: number }>({
+      variables: net.trainable(),
+      state: net.params.state(),
+      batch: (epoch, step) => {
+        if (step === 0) perm = shuffled(order.fork(`epoch${epoch}`), settings.trainSamples);
+        const idx = tf.tensor1d(perm.subarray(step * B, (step + 1) * B), 'int32');
+        const rho = new Float64Array(B);
+        perm.subarray(step * B, (step + 1) * B).forEach((i, k) => (rho[k] = data.rho[i]));
+        const t: SlpTensors = { a: tf.gather(data.a, idx), at: tf.gather(data.at, idx), x: tf.gather(data.x, idx), u0: tf.gather(data.u0, idx), rho, batch: B };
+        const w = tf.gather(wts, idx);
+        idx.dispose();
+        return { t, w, step: epoch * stepsPerEpoch + step };
+      },
+      loss: (b) => slpLoss(net, b.t, b.w, { weightDecay: settings.weightDecay, rng: parts.fork(`step${b.step}`) }),
+      epochs,
+      stepsPerEpoch,
+      learningRate: (g) => settings.learningRate * settings.decay ** Math.floor(g / stepsPerEpoch),
+      clipNorm: settings.clipNorm,
+      validate: () => powerRatio(net, valI, optMean),
+      validateEvery: 1,
+      validateAtStart: true,
+      onNonFinite: 'skip',
+      progress: opts.progress,
+      phase: opts.phase ?? `train ${config.variant} L=${net.config.layers}`,
+    });
+    const v0 = history.validation[0]?.loss ?? Infinity;
+    return { net, validation: { start: v0, end: history.bestValidation?.loss ?? v0 }, history };
+  } catch (e) {
+    net.dispose();
+    throw e;
+  } finally {
+    disposeTensors(all);
+    weights?.dispose();
+  }
+}
+
+/** A seeded permutation of 0…n−1 (Fisher–Yates). */
+function shuffled(rng: Rng, n: number): Int32Array {
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
