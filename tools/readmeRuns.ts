@@ -15,6 +15,10 @@ import { gnnClaims } from '../lib/papers/gnn/claims';
 import { gnnPreset } from '../lib/papers/gnn/presets';
 import { describeRun as describeGnn } from '../lib/papers/gnn/report';
 import { readGnnRun, savedRunFile as gnnRunFile } from '../lib/papers/gnn/saved';
+import { slpClaims } from '../lib/papers/slp/claims';
+import { slpPreset } from '../lib/papers/slp/presets';
+import { describeRun as describeSlp } from '../lib/papers/slp/report';
+import { readSlpRun, savedRunFile as slpRunFile } from '../lib/papers/slp/saved';
 
 const README = path.resolve(__dirname, '..', 'README.md');
 
@@ -33,6 +37,7 @@ export function runSummaries(): Record<string, string> {
       describeC2po(c2.results, claims, [...c2poNets(c2).values()]),
     ].join('\n'),
     'gnn-quantized-precoding/reproduce': gnnSummary(),
+    'slp-quantized-nn-weights/reproduce': slpSummary(),
   };
 }
 
@@ -45,6 +50,19 @@ function gnnSummary(): string {
       `${held.length} of ${claims.length} of the paper's checked statements hold${claims.length > held.length ? `; not: ${claims.filter((c) => !c.holds).map((c) => `${c.id} (${c.measured})`).join('; ')}` : ''}.`,
     '',
     describeGnn(gnnPreset('reproduce'), g.results, claims),
+  ].join('\n');
+}
+
+function slpSummary(): string {
+  const r = readSlpRun(slpRunFile('reproduce'));
+  const p = slpPreset('reproduce');
+  const claims = slpClaims(r.results, { headlineSinrDb: p.headlineSinrDb, quantRatio: p.quantRatio });
+  const held = claims.filter((c) => c.holds);
+  return [
+    `**What the committed \`reproduce\` run shows** (generated from \`data/slp-quantized-nn-weights/reproduce.json\` by \`npm run readme-runs\`; ${r.nets.length} networks, ${(r.seconds / 60).toFixed(0)} min of training and evaluation on ${r.backend}, summed over the worker processes). ` +
+      `${held.length} of ${claims.length} of the paper's checked statements hold${claims.length > held.length ? `; not: ${claims.filter((c) => !c.holds).map((c) => `${c.id} (${c.measured})`).join('; ')}` : ''}.`,
+    '',
+    describeSlp(p, r.results, claims),
   ].join('\n');
 }
 

@@ -20,31 +20,33 @@ export interface NetPrecoding {
   relativeGap: Float64Array;
 }
 
-/**
- * Precode every instance with a trained network (inference mode), in chunks of `chunk` instances.
- * The precoder (ours, stated in the notebook): the (10) precoder −½Ãᵀλ scaled to feasibility, or the
- * last interior-point iterate u⁽ᴸ⁾ (strictly feasible by construction) scaled the same way,
- * whichever needs less power — both are computed at the transmitter, no optimum is consulted.
- * errorBound ζ > 0: the robust final scaling (worst-case constraints of (11)).
- */
-export function precodeWithNet(net: SlpNet, inst: SlpInstances, opts: { errorBound?: number; chunk?: number } = {}): NetPrecoding {
-  const zeta = checkFinite('precodeWithNet', 'errorBound', opts.errorBound ?? 0, 0);
+/** A network's two candidate precoders for a batch of instances, before the final scaling. */
+export interface NetDirections {
+  /** the (10) precoder −½Ãᵀλ mapped back to the instance's scale: [batch, 2M] */
+  eq10: Float64Array;
+  /** the last interior-point iterate u⁽ᴸ⁾ mapped back: [batch, 2M] */
+  ipm: Float64Array;
+  /** the duality gap certificate (‖u⁽ᴸ⁾‖² − g(λ))/‖u⁽ᴸ⁾‖² per instance (unit problem) */
+  relativeGap: Float64Array;
+}
+
+/** Run the network (inference mode) on every instance, in chunks of `chunk`. */
+export function netDirections(net: SlpNet, inst: SlpInstances, opts: { chunk?: number } = {}): NetDirections {
   const N = 2 * inst.antennas;
   const chunk = Math.max(1, Math.floor(opts.chunk ?? 1000));
-  const wEq10 = new Float64Array(inst.batch * N), wIpm = new Float64Array(inst.batch * N);
+  const eq10 = new Float64Array(inst.batch * N), ipm = new Float64Array(inst.batch * N);
   const relativeGap = new Float64Array(inst.batch);
   for (let b0 = 0; b0 < inst.batch; b0 += chunk) {
     const n = Math.min(chunk, inst.batch - b0);
-    const part = sliceInstances(inst, b0, n);
-    const t = prepareTensors(part);
+    const t = prepareTensors(sliceInstances(inst, b0, n));
     try {
       const f = net.forward(t);
       const w = f.w.dataSync(), u = f.primal.dataSync(), g = f.dual.dataSync();
       for (let b = 0; b < n; b++) {
         let pu = 0;
         for (let i = 0; i < N; i++) {
-          wEq10[(b0 + b) * N + i] = w[b * N + i] / t.rho[b];
-          wIpm[(b0 + b) * N + i] = u[b * N + i] / t.rho[b];
+          eq10[(b0 + b) * N + i] = w[b * N + i] / t.rho[b];
+          ipm[(b0 + b) * N + i] = u[b * N + i] / t.rho[b];
           pu += u[b * N + i] ** 2;
         }
         relativeGap[b0 + b] = (pu - g[b]) / Math.max(pu, 1e-30);
@@ -54,8 +56,24 @@ export function precodeWithNet(net: SlpNet, inst: SlpInstances, opts: { errorBou
       disposeTensors(t);
     }
   }
-  const a = scaleToFeasible(inst, wEq10, { errorBound: zeta });
-  const c = scaleToFeasible(inst, wIpm, { errorBound: zeta });
+  return { eq10, ipm, relativeGap };
+}
+
+/**
+ * The transmitted precoder (ours, stated in the notebook): the (10) precoder scaled to feasibility, or
+ * the last interior-point iterate (strictly feasible by construction) scaled the same way, whichever
+ * needs less power — both are computed at the transmitter, no optimum is consulted. errorBound ζ > 0:
+ * the robust final scaling (worst-case constraints of (11)). Only the directions of `dirs` matter, so
+ * directions computed on the same channels and symbols at another common SINR give the same result
+ * (the network is scale-equivariant, `./network`: exactly in exact arithmetic, to ≈ 1e-5 relative in
+ * float32, where the rounded inputs differ).
+ */
+export function precodeFromDirections(inst: SlpInstances, dirs: NetDirections, opts: { errorBound?: number } = {}): NetPrecoding {
+  const zeta = checkFinite('precodeFromDirections', 'errorBound', opts.errorBound ?? 0, 0);
+  const N = 2 * inst.antennas;
+  if (dirs.eq10.length !== inst.batch * N) throw new Error(`precodeFromDirections(dirs): computed for ${dirs.eq10.length / N} instances; these are ${inst.batch}`);
+  const a = scaleToFeasible(inst, dirs.eq10, { errorBound: zeta });
+  const c = scaleToFeasible(inst, dirs.ipm, { errorBound: zeta });
   const out = new Float64Array(inst.batch * N), power = new Float64Array(inst.batch), used = new Uint8Array(inst.batch);
   for (let b = 0; b < inst.batch; b++) {
     const p1 = a.feasible[b] ? norm2(a.w, b, N) : Infinity;
@@ -65,7 +83,12 @@ export function precodeWithNet(net: SlpNet, inst: SlpInstances, opts: { errorBou
     out.set((useA ? a.w : c.w).subarray(b * N, (b + 1) * N), b * N);
     power[b] = Math.min(p1, p2);
   }
-  return { w: out, power, eq10Feasible: a.feasible, usedEq10: used, relativeGap };
+  return { w: out, power, eq10Feasible: a.feasible, usedEq10: used, relativeGap: dirs.relativeGap };
+}
+
+/** Precode every instance with a trained network: `netDirections` then `precodeFromDirections`. */
+export function precodeWithNet(net: SlpNet, inst: SlpInstances, opts: { errorBound?: number; chunk?: number } = {}): NetPrecoding {
+  return precodeFromDirections(inst, netDirections(net, inst, { chunk: opts.chunk }), { errorBound: opts.errorBound });
 }
 
 function norm2(w: Float64Array, b: number, n: number): number {

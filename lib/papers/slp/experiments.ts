@@ -9,7 +9,7 @@ import { meanSe, MeanSe } from '../../kit/stats';
 import { blpPowerMin, blpRobustConservative } from './blp';
 import { fig8Series, Fig8Series } from './complexity';
 import { makeSlpData } from './data';
-import { constructiveCheck, mean, precodeWithNet, sliceInstances } from './evaluate';
+import { constructiveCheck, mean, NetDirections, netDirections, precodeFromDirections, precodeWithNet, sliceInstances } from './evaluate';
 import { memoryTable, memoryVsQuantRatio, MemoryVsQrSeries, ParamCounts, PAPER_TABLE5 } from './memory';
 import { buildSlpNet, SlpNet, VARIANT_NAMES } from './network';
 import { SlpNets } from './nets';
@@ -40,6 +40,8 @@ export interface PowerPoint {
    * are decided on this paired, per-instance measure.
    */
   aboveOptimum: MeanSe | null;
+  /** the paired difference of powers P − P_opt over the same instances (the paper's mean-power metric, paired) */
+  minusOptimum: MeanSe | null;
   /** share of instances meeting every constraint (robust: the worst case); BLP: its SINR feasibility */
   constraintsMet: number;
   /** the worst relative constraint violation (≤ 0: all met); null for BLP */
@@ -48,6 +50,23 @@ export interface PowerPoint {
   infeasible: number;
   /** instances the means are over (every method of the comparison finite there) */
   instances: number;
+}
+
+const directionCache = new WeakMap<SlpNet, Map<string, NetDirections>>();
+
+/**
+ * A network's precoder directions on the preset's test channels and symbols, computed once (at the
+ * headline SINR) and re-used at every SINR and error bound: the inputs of the network are the same
+ * there (each instance is scaled to unit thresholds; up to float32 rounding, ≈ 1e-5 relative in the
+ * powers), so only the final scaling differs.
+ */
+export function testDirections(p: SlpPreset, net: SlpNet): NetDirections {
+  const key = `${p.seed}/${p.testSamples}/${p.users}/${p.antennas}/${p.pskOrder}/${p.headlineSinrDb}`;
+  let m = directionCache.get(net);
+  if (!m) directionCache.set(net, (m = new Map()));
+  let d = m.get(key);
+  if (!d) m.set(key, (d = netDirections(net, testInstances(p, p.headlineSinrDb))));
+  return d;
 }
 
 /** The test instances at one SINR: the same channels and symbols for every SINR. */
@@ -82,6 +101,7 @@ function points(x: number, series: Series[], opt: Float64Array): PowerPoint[] {
     const med = keep.length ? (sorted[(keep.length - 1) >> 1] + sorted[keep.length >> 1]) / 2 : NaN;
     return {
       method: s.method, key: s.key, x, power: ps, powerDb: ps ? 10 * Math.log10(ps.mean) : null, medianDb: keep.length ? 10 * Math.log10(med) : null, aboveOptimum: rel,
+      minusOptimum: keep.length ? meanSe(Float64Array.from(pw, (v, i) => v - o[i])) : null,
       constraintsMet: s.check.share, worstViolation: s.check.worstViolation, infeasible: s.power.filter((v) => !Number.isFinite(v)).length, instances: keep.length,
     };
   });
@@ -107,7 +127,7 @@ function measureAt(p: SlpPreset, nets: SlpNets, keys: string[], sinrDb: number, 
   for (const key of keys) {
     const n = nets.get(key);
     if (!n) throw new Error(`experiments: no network "${key}"; trained: ${[...nets.keys()].join(', ')}`);
-    const pr = precodeWithNet(n.net, inst, { errorBound: m.errorBound });
+    const pr = precodeFromDirections(inst, testDirections(p, n.net), { errorBound: m.errorBound });
     series.push({ method: netLabel(n.net, key), key, power: pr.power, check: constructiveCheck(inst, pr.w, { errorBound: m.errorBound }) });
   }
   const out = points(x, series, opt.power);
@@ -201,7 +221,7 @@ export function powerVsQuantRatio(p: SlpPreset, nets: SlpNets, opts: { robust?: 
       const key = familyKey(family, qr);
       const n = nets.get(key);
       if (!n) throw new Error(`powerVsQuantRatio: no network "${key}"`);
-      const pr = precodeWithNet(n.net, inst, { errorBound: zeta });
+      const pr = precodeFromDirections(inst, testDirections(p, n.net), { errorBound: zeta });
       const ok = Float64Array.from(pr.power.keys()).filter((i) => Number.isFinite(pr.power[i]) && Number.isFinite(opt.power[i]));
       out.push({
         family, quantRatio: qr, key, power: meanSe(Float64Array.from(ok, (i) => pr.power[i])), aboveOptimum: meanSe(Float64Array.from(ok, (i) => pr.power[i] / opt.power[i] - 1)),

@@ -18,7 +18,7 @@ export interface SlpTrainedNet {
   key: string;
   spec: SlpNetSpec;
   net: SlpNet;
-  /** validation mean power / optimum: start (untrained IPM schedule) and kept parameters (never larger) */
+  /** validation mean per-instance excess over the optimum: start (untrained IPM schedule) and kept parameters (never larger) */
   validation: { start: number; end: number };
   /** every validation in order (the first is the start) */
   valRatios: number[];

@@ -3,17 +3,18 @@
  * η decayed by α = 0.65 (every epoch, our reading of "after every iteration"), minibatches of B
  * instances whose common SINR is drawn Γ ~ U(Γ_low, Γ_high) dB (paper: 0–45 dB).
  *
- * Loss (ours; see `./network`): the duality gap ‖u⁽ᴸ⁾‖² − g(λ) ≥ 0 of the unit problem, the sum of the
+ * Loss (ours; see `./network`): the relative duality gap (‖u⁽ᴸ⁾‖² − g(λ))/‖u⁽ᴸ⁾‖² ∈ [0, 1] of each
+ * instance, averaged over the batch, plus the weight penalty μ‖Ω‖² of (9). The gap is the sum of the
  * primal excess ‖u⁽ᴸ⁾‖² − P* and the dual gap P* − g(λ) (both ≥ 0, both 0 only at the optimum), so it
- * needs no optimum (unsupervised, as the paper's Lagrangian loss (9)). Each instance's gap is weighted
- * by its power scale 1/(ρ²Γ), so the loss follows the mean transmit power the figures report (the
- * unit problem hides how much power a channel needs), plus the weight penalty μ‖Ω‖² of (9).
+ * needs no optimum (unsupervised, as the paper's Lagrangian loss (9)); relative, so that every channel
+ * counts alike (mean powers of M = K channels are dominated by a few near-singular ones; a loss weighted
+ * by power, tried first, left the networks where they started on a typical channel).
  *
- * Validation (ours): the mean transmitted power of the network's precoder (after the final scaling)
- * over validation instances at a fixed SINR, divided by the mean optimum of problem (2) there. It runs
- * before the first step and every epoch; the best parameters seen are kept (the starting ones
- * included, with their batch-norm statistics), so a trained network is never worse on validation
- * than the untrained interior-point schedule it starts from.
+ * Validation (ours): the mean over validation instances at a fixed SINR of the per-instance excess
+ * P/P* − 1 of the network's precoder (after the final scaling) over the optimum of problem (2) — the
+ * measure the claims use. It runs before the first step and every epoch; the best parameters seen are
+ * kept (the starting ones included, with their batch-norm statistics), so a trained network is never
+ * worse on validation than the untrained interior-point schedule it starts from.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../core/random';
@@ -51,7 +52,7 @@ export interface SlpTrainSettings {
 
 export interface TrainedSlpNet {
   net: SlpNet;
-  /** validation mean power / optimum: before training and of the returned parameters (never larger) */
+  /** validation mean per-instance excess over the optimum: before training and of the returned parameters (never larger) */
   validation: { start: number; end: number };
   history: TrainHistory;
 }
@@ -75,31 +76,19 @@ export function checkTrainSettings(fn: string, s: SlpTrainSettings): void {
   checkFinite(fn, 'settings.clipNorm', s.clipNorm, 0, false);
 }
 
-/** Mean power of the network's precoder over `inst` divided by the mean optimum `optMean`. */
-export function powerRatio(net: SlpNet, inst: SlpInstances, optMean: number): number {
+/** Mean over instances of P/P* − 1 for the network's precoder (P* the optimum per instance). */
+export function excessOverOptimum(net: SlpNet, inst: SlpInstances, opt: Float64Array): number {
   const p = precodeWithNet(net, inst);
-  const m = mean(p.power);
-  return Number.isFinite(m) ? m / optMean : Infinity;
+  const m = mean(Float64Array.from(p.power, (v, i) => v / opt[i] - 1));
+  return Number.isFinite(m) ? m : Infinity;
 }
 
-/** Per-instance weights 1/(ρ²Γ) (the power scale of each instance), normalised to mean 1: [batch]. */
-function powerWeights(t: SlpTensors, inst: SlpInstances): Float32Array {
-  const w = new Float32Array(inst.batch);
-  let s = 0;
-  for (let b = 0; b < inst.batch; b++) {
-    w[b] = 1 / (t.rho[b] ** 2 * inst.sinr[b * inst.users]);
-    s += w[b];
-  }
-  for (let b = 0; b < inst.batch; b++) w[b] *= inst.batch / s;
-  return w;
-}
-
-/** The training loss on a batch: weighted duality gap plus μ‖Ω‖². */
-export function slpLoss(net: SlpNet, t: SlpTensors, weights: tf.Tensor1D, opts: { weightDecay: number; rng?: Rng }): tf.Scalar {
+/** The training loss on a batch: the mean relative duality gap plus μ‖Ω‖². */
+export function slpLoss(net: SlpNet, t: SlpTensors, opts: { weightDecay: number; rng?: Rng }): tf.Scalar {
   return tf.tidy(() => {
     const f = net.forward(t, { training: true, rng: opts.rng });
-    const gap = tf.sub(tf.sum(tf.square(f.primal), 1), f.dual);
-    let loss = tf.mean(tf.mul(gap, weights));
+    const pu = tf.sum(tf.square(f.primal), 1);
+    let loss = tf.mean(tf.div(tf.sub(pu, f.dual), tf.maximum(pu, 1e-12)));
     if (opts.weightDecay > 0) {
       const reg = tf.addN(net.trainable().map((v) => tf.sum(tf.square(v))));
       loss = tf.add(loss, tf.mul(reg, opts.weightDecay / net.config.layers));
@@ -120,22 +109,20 @@ export async function trainSlpNet(config: SlpNetConfig, settings: SlpTrainSettin
   const net = buildSlpNet(rng.fork('params'), config);
   const { users, antennas } = net.config;
   let all: SlpTensors | undefined;
-  let weights: tf.Tensor1D | undefined;
   try {
     const dataRng = opts.dataRng ?? rng;
     const trainI = makeSlpData(dataRng.fork('train'), { count: settings.trainSamples, users, antennas, sinrDb: settings.trainSinrDb });
     const valI = makeSlpData(dataRng.fork('validation'), { count: settings.validationSamples, users, antennas, sinrDb: settings.validationSinrDb });
-    const optMean = mean(solveSlp(valI).power);
+    const optVal = solveSlp(valI).power;
     all = prepareTensors(trainI);
-    weights = tf.tensor1d(powerWeights(all, trainI));
-    const data = all, wts = weights;
+    const data = all;
     const B = settings.batchSize;
     const stepsPerEpoch = Math.floor(settings.trainSamples / B);
     const epochs = Math.ceil(settings.steps / stepsPerEpoch);
     const order = dataRng.fork('shuffle');
     const parts = rng.fork('partitions');
     let perm: Int32Array = new Int32Array(0);
-    const history = await train<{ t: SlpTensors; w: tf.Tensor1D; step: number }>({
+    const history = await train<{ t: SlpTensors; step: number }>({
       variables: net.trainable(),
       state: net.params.state(),
       batch: (epoch, step) => {
@@ -144,16 +131,15 @@ export async function trainSlpNet(config: SlpNetConfig, settings: SlpTrainSettin
         const rho = new Float64Array(B);
         perm.subarray(step * B, (step + 1) * B).forEach((i, k) => (rho[k] = data.rho[i]));
         const t: SlpTensors = { a: tf.gather(data.a, idx), at: tf.gather(data.at, idx), x: tf.gather(data.x, idx), u0: tf.gather(data.u0, idx), rho, batch: B };
-        const w = tf.gather(wts, idx);
         idx.dispose();
-        return { t, w, step: epoch * stepsPerEpoch + step };
+        return { t, step: epoch * stepsPerEpoch + step };
       },
-      loss: (b) => slpLoss(net, b.t, b.w, { weightDecay: settings.weightDecay, rng: parts.fork(`step${b.step}`) }),
+      loss: (b) => slpLoss(net, b.t, { weightDecay: settings.weightDecay, rng: parts.fork(`step${b.step}`) }),
       epochs,
       stepsPerEpoch,
       learningRate: (g) => settings.learningRate * settings.decay ** Math.floor(g / stepsPerEpoch),
       clipNorm: settings.clipNorm,
-      validate: () => powerRatio(net, valI, optMean),
+      validate: () => excessOverOptimum(net, valI, optVal),
       validateEvery: 1,
       validateAtStart: true,
       onNonFinite: 'skip',
@@ -167,7 +153,6 @@ export async function trainSlpNet(config: SlpNetConfig, settings: SlpTrainSettin
     throw e;
   } finally {
     disposeTensors(all);
-    weights?.dispose();
   }
 }
 
