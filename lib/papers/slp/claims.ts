@@ -53,8 +53,15 @@ export function slpClaims(r: SlpResults, opts: { headlineSinrDb?: number; quantR
   });
   const dnet = at(r.fig5, 'full', x30)?.aboveOptimum;
   out.push({
-    id: 'fig5-dnet-near-optimal', figure: `Fig. 5 (${x30} dB)`, paper: 'SLP-DNet is within 5 % of the optimisation-based SLP power',
-    measured: `SLP-DNet +${pctSe(dnet)} above the optimum`, rule: 'within 15 % (the issue\'s bar; the paper: 5 %)', holds: !!dnet && dnet.mean <= 0.15,
+    id: 'fig5-dnet-near-optimal', figure: `Fig. 5 (${x30} dB)`, paper: 'SLP-DNet is within 5 % of the optimisation-based SLP power (per instance, ours)',
+    measured: `SLP-DNet +${pctSe(dnet)} above the optimum, mean of P/P_opt − 1 over the test instances`, rule: 'mean per-instance excess within 15 % (the issue\'s bar; the paper: 5 %)', holds: !!dnet && dnet.mean <= 0.15,
+  });
+  const dnetPt = at(r.fig5, 'full', x30), optPt = at(r.fig5, 'slp-opt', x30);
+  const meanRatio = dnetPt?.power && optPt?.power ? dnetPt.power.mean / optPt.power.mean - 1 : undefined;
+  out.push({
+    id: 'fig5-dnet-near-optimal-mean-power', figure: `Fig. 5 (${x30} dB)`, paper: 'SLP-DNet is within 5 % of the optimisation-based SLP power (the paper\'s metric: mean power)',
+    measured: `SLP-DNet's mean power is ${pct(meanRatio)} above the optimum's (${dnetPt?.powerDb?.toFixed(2)} vs ${optPt?.powerDb?.toFixed(2)} dB; medians ${dnetPt?.medianDb?.toFixed(2)} vs ${optPt?.medianDb?.toFixed(2)} dB): a few near-singular channels carry the mean`,
+    rule: 'ratio of mean powers − 1 within 15 % (the issue\'s bar; the paper: 5 %)', holds: meanRatio !== undefined && meanRatio <= 0.15,
   });
   out.push({
     id: 'fig5-gaps', figure: `Fig. 5 (${x30} dB)`, paper: 'gaps to the optimum: SLP-DBNet 58 %, SLP-DTNet 35 %, SLP-DSQBNet 22.2 %, SLP-DSQTNet 9.62 %, SLP-DNet 5 %',
