@@ -14,7 +14,7 @@ import { memoryTable, memoryVsQuantRatio, MemoryVsQrSeries, ParamCounts, PAPER_T
 import { buildSlpNet, SlpNet, VARIANT_NAMES } from './network';
 import { SlpNets } from './nets';
 import { netKey, SlpPreset } from './presets';
-import { SlpInstances } from './problem';
+import { rayleighF64, SlpInstances } from './problem';
 import { solveSlp, solveSlpRobust } from './solver';
 
 /** The methods of the power figures, in legend order. */
@@ -144,21 +144,11 @@ function measureAt(p: SlpPreset, nets: SlpNets, keys: string[], sinrDb: number, 
   return out;
 }
 
-let hCache: { key: string; h: ReturnType<typeof makeSlpDataH> } | undefined;
-function makeSlpDataH(p: SlpPreset): ComplexBatchF64 {
-  // the test channels as BLP reads them (the same draw as testInstances: fork 'test' → 'h')
-  const rng = new Rng(p.seed).fork('test').fork('h');
-  const n = p.testSamples * p.users * p.antennas;
-  const re = new Float64Array(n), im = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    re[i] = rng.gauss() * Math.SQRT1_2;
-    im[i] = rng.gauss() * Math.SQRT1_2;
-  }
-  return { batch: p.testSamples, rows: p.users, cols: p.antennas, re, im };
-}
-function hOf(p: SlpPreset) {
+let hCache: { key: string; h: ComplexBatchF64 } | undefined;
+/** The test channels as BLP reads them: the very draw of `testInstances` (fork 'test' → 'h' of `makeSlpData`). */
+function hOf(p: SlpPreset): ComplexBatchF64 {
   const key = `${p.seed}/${p.testSamples}/${p.users}/${p.antennas}`;
-  if (!hCache || hCache.key !== key) hCache = { key, h: makeSlpDataH(p) };
+  if (!hCache || hCache.key !== key) hCache = { key, h: rayleighF64(new Rng(p.seed).fork('test').fork('h'), { count: p.testSamples, users: p.users, antennas: p.antennas }) };
   return hCache.h;
 }
 

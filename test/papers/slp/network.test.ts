@@ -6,8 +6,10 @@ import { makeSlpData } from '../../../lib/papers/slp/data';
 import { constructiveCheck, mean, netDirections, precodeFromDirections, precodeWithNet, sliceInstances } from '../../../lib/papers/slp/evaluate';
 import { buildSlpNet, disposeTensors, prepareTensors, SLP_VARIANTS } from '../../../lib/papers/slp/network';
 import { slpLoss } from '../../../lib/papers/slp/training';
-import { constraintValues, fromDb } from '../../../lib/papers/slp/problem';
+import { constraintValues, fromDb, slpInstances } from '../../../lib/papers/slp/problem';
 import { solveSlp } from '../../../lib/papers/slp/solver';
+import { testChannels, testInstances } from '../../../lib/papers/slp/experiments';
+import { slpPreset } from '../../../lib/papers/slp/presets';
 import { backendTest } from '../../helpers';
 
 const data = (count: number, sinrDb: number | [number, number], seed = 1) => makeSlpData(new Rng(seed), { count, users: 4, antennas: 4, sinrDb });
@@ -120,4 +122,11 @@ backendTest('precodeFromDirections: directions computed at one SINR give the pre
     }
   }
   net.dispose();
+});
+
+test('testChannels: the channels BLP is measured on are those of the test instances', () => {
+  const p = { ...slpPreset('quick'), testSamples: 12 };
+  const inst = testInstances(p, 10), h = testChannels(p);
+  const again = slpInstances({ h, phase: inst.phase, sinr: 10, noiseVar: p.noiseVar });
+  assert.deepEqual(Array.from(again.a), Array.from(inst.a));
 });
