@@ -1,11 +1,11 @@
 /**
- * `npm run bench`: the complex-matmul / precoding cases (complex.bench.ts) and the WMMSE, C2PO and GNN
- * cases beside their numpy peers (wmmse.bench.ts, c2po.bench.ts, gnn.bench.ts), written together to
- * results/bench.json.
+ * `npm run bench`: the complex-matmul / precoding cases (complex.bench.ts) and the WMMSE, C2PO, GNN and
+ * SLP-DNet cases beside their numpy peers (wmmse.bench.ts, c2po.bench.ts, gnn.bench.ts, slp.bench.ts),
+ * written together to results/bench.json.
  * Not a test: speed is never asserted. Benchmark on an otherwise idle machine.
  *
- *   npm run bench                 # complex cases on every installed backend; WMMSE, C2PO, GNN on the default one
- *   npm run bench -- wasm cpu     # only these backends (WMMSE, C2PO, GNN on each)
+ *   npm run bench                 # complex cases on every installed backend; WMMSE, C2PO, GNN, SLP on the default one
+ *   npm run bench -- wasm cpu     # only these backends (WMMSE, C2PO, GNN, SLP on each)
  */
 import * as path from 'node:path';
 import { BackendName, initBackend } from '../lib/core/backend';
@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../lib/notebook/results';
 import { backendsFromArgs, benchComplex } from './complex.bench';
 import { benchC2po } from './c2po.bench';
 import { benchGnn } from './gnn.bench';
+import { benchSlp } from './slp.bench';
 import { benchWmmse } from './wmmse.bench';
 
 async function main(): Promise<void> {
@@ -24,8 +25,9 @@ async function main(): Promise<void> {
   const wmmse = await benchWmmse(wmmseBackends);
   const c2po = await benchC2po(wmmseBackends);
   const gnn = await benchGnn(wmmseBackends);
+  const slp = await benchSlp(wmmseBackends);
   const file = path.join(PROJECT_ROOT, 'results', 'bench.json');
-  writeFileAtomic(file, JSON.stringify({ date: new Date().toISOString(), rows, wmmse: { rows: wmmse.rows, peer: wmmse.peer }, c2po: { rows: c2po.rows, peer: c2po.peer }, gnn: { rows: gnn.rows, peer: gnn.peer } }, null, 1));
+  writeFileAtomic(file, JSON.stringify({ date: new Date().toISOString(), rows, wmmse: { rows: wmmse.rows, peer: wmmse.peer }, c2po: { rows: c2po.rows, peer: c2po.peer }, gnn: { rows: gnn.rows, peer: gnn.peer }, slp: { rows: slp.rows, peer: slp.peer } }, null, 1));
   console.log(`written: ${path.relative(process.cwd(), file)}`);
 }
 

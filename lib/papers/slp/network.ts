@@ -1,35 +1,42 @@
 /**
  * SLP-DNet (§II-C, Fig. 2 and Tables III–IV of SLP-SQ; Mohammad et al. [26]) and its quantised
- * versions SLP-DBNet, SLP-DTNet, SLP-DSQBNet, SLP-DSQTNet (§III–IV): a log-barrier interior-point
- * method for problem (2), unfolded into L layers whose barrier weight v and step size γ come from
- * a parameter-update module (PUM, Table III), followed by an auxiliary processing module (APM,
- * Table IV) that refines the Lagrange multipliers, from which the precoder is recovered by (10).
+ * versions SLP-DBNet, SLP-DTNet, SLP-DSQBNet, SLP-DSQTNet (§III–IV): an interior-point method for
+ * problem (2), unfolded into L layers whose barrier weight and step size come from a parameter-update
+ * module (PUM, Table III), followed by an auxiliary processing module (APM, Table IV) that refines the
+ * Lagrange multipliers, from which the precoder is recovered by (10).
  *
  * Where the paper is silent, our choices (the notebook states them):
- * - Scale. Each instance is divided through: rows â_j = a_j/|c_j| (so every threshold is −1) and
- *   then by ρ = rms‖â_j‖, giving Ã with rows of unit rms norm and the unit problem
- *   min ‖w̃‖² s.t. Ã w̃ ≤ −1, whose solution maps back exactly by w = w̃/ρ. The input map (B, 1, 2M, K)
- *   of Tables III–IV is Φ_k/(|c_k|ρ) (the paper: "normalized by the transmit data symbol").
+ * - Scale. Each instance is divided through: rows â_j = a_j/|c_j| (so every threshold is −1) and then
+ *   by ρ = 1/‖u⁰(Â)‖, so that the zero-forcing-like start has ‖u⁰‖ = 1 and the unit problem
+ *   min ‖w̃‖² s.t. Ã w̃ ≤ −1 (Ã = Â/ρ) has its optimum ≤ 1; its solution maps back exactly by w = w̃/ρ.
+ *   The input map (B, 1, 2M, K) of Tables III–IV is Φ_k/(|c_k|ρ) (the paper: "normalized by the
+ *   transmit data symbol"). A common SINR then changes only ρ: the network is scale-equivariant.
  * - Layers (3)–(8). The paper's proximal step of the barrier (4) has no closed form; we take the
- *   interior-point method's own step, a damped Newton step on ‖u‖² − v Σ_j ln s_j(u), s = −1 − Ãu:
- *   u ← u + γ·α·d, d = −(2I + v Ãᵀdiag(1/s²)Ã)⁻¹(2u + v Ãᵀ(1/s)), α = min(1, 0.99·max step to the
- *   boundary), which keeps every iterate strictly feasible. It starts from the zero-forcing-like
- *   point u⁰ = −2Ãᵀ(ÃÃᵀ)⁻¹1 (slack 1 in every constraint; needs K ≤ M). v⁽ˡ⁾ = v̄⁽ˡ⁾·softplus(o₀)/ln 2
- *   and γ⁽ˡ⁾ = sigmoid(o₁ + g⁽ˡ⁾): v̄⁽ˡ⁾ and g⁽ˡ⁾ are per-layer scalars, o = PUM⁽ˡ⁾(input map) the
- *   Table III CNN (conv 3×3 → 20 channels, 'same'; average pooling 1×1 stride 1 is the identity and
- *   is left out; softplus; flatten; fully connected → 2; the paper's last softplus is the map above).
- *   The PUM's FC starts at zero, so the untrained network is the plain IPM schedule.
- *   The paper's auxiliary λ of (5) is not used (it is a bias on the gradient; the APM plays its role).
- * - Multipliers and precoder. From the last iterate the central-path multipliers λ_j = v⁽ᴸ⁾/s_j; the
- *   APM (Table IV: conv 3×3 → 16, BN, PReLU; conv → 8, BN, PReLU; conv → 2) maps the input map to
- *   [B, 2M, K, 2], averaged over the 2M rows to one log-correction per constraint (our reading of
- *   its output size), λ ← λ·exp(APM); its last convolution starts at zero. The precoder is (10):
- *   w̃ = −½Ãᵀλ, the minimiser of the Lagrangian at λ.
- * - Loss. The Lagrangian (9) at (10) is the dual function g(λ) = Σλ_j − ‖w̃‖², a lower bound on the
- *   optimum for every λ ≥ 0 that reaches it exactly at the optimal multipliers. We maximise it
- *   (loss −g: (9) with the sign that makes the training problem bounded), plus the weight penalty
- *   μ/L·Σ‖Ω‖² of (9). Since g(λ*) − g(λ) ≥ ‖w̃(λ) − w̃*‖², a small dual gap means a precoder near
- *   the optimum; what remains is removed by the final scaling (`scaleToFeasible`).
+ *   interior-point method's own step, a primal–dual Newton step on the perturbed KKT conditions
+ *   2u + Ãᵀλ = 0, λ∘s = σμ (s = −1 − Ãu the slacks, μ = mean λ∘s, v = σμ the barrier weight):
+ *   (2I + Ãᵀdiag(λ/s)Ã) du = −(2u + Ãᵀλ) + Ãᵀ((λ∘s − σμ)/s), ds = −Ã du, dλ = (σμ − λ∘s − λ∘ds)/s,
+ *   then u, s, λ += α(du, ds, dλ) with α = γ·min(1, 0.99·the largest step keeping s, λ > 0), so every
+ *   iterate is strictly feasible. It starts from u⁰ = −(1 + δ)Ãᵀ(ÃÃᵀ)⁻¹1 (slack δ = 1 in every
+ *   constraint; needs K ≤ M), λ⁰ = 0.1. σ⁽ˡ⁾ = sigmoid(o₀ + c⁽ˡ⁾) and γ⁽ˡ⁾ = sigmoid(o₁ + g⁽ˡ⁾): c⁽ˡ⁾, g⁽ˡ⁾
+ *   are per-layer scalars (starting at σ = 0.3, γ = 0.9), o = PUM⁽ˡ⁾(input map) the Table III CNN
+ *   (conv 3×3 → 20 channels, 'same'; average pooling 1×1 stride 1 is the identity and is left out;
+ *   softplus; flatten; fully connected → 2; the sigmoids keep σ, γ in (0, 1) as the paper's softplus
+ *   keeps its output positive). The PUM's FC starts at zero, so the untrained network is the plain
+ *   interior-point schedule. The paper's auxiliary λ of (5) is not used (a bias on the gradient).
+ *   The 8×8 Newton systems are solved by `inverseSpd` (float32 Gauss–Jordan without pivoting): on
+ *   near-singular channels (Hessian condition numbers 1e4–3e5) this costs accuracy (≈ 1e-2 relative
+ *   in w against a float64 peer, bench/slp.bench.ts); a diagonal (Jacobi) scaling of the Hessian
+ *   before inverting fixes it in the peer — the next change to make, with a retraining.
+ * - Multipliers and precoder. The APM (Table IV: conv 3×3 → 16, BN, PReLU; conv → 8, BN, PReLU;
+ *   conv → 2) maps the input map to [B, 2M, K, 2], averaged over the 2M rows to one log-correction per
+ *   constraint (our reading of its output size), λ ← λ⁽ᴸ⁾·exp(APM); its last convolution starts at zero.
+ *   (The biases of its first two convolutions feed a training-mode batch norm and get no gradient.)
+ *   The precoder is (10): w̃ = −½Ãᵀλ, the minimiser of the Lagrangian at λ.
+ * - Dual value. The Lagrangian (9) at (10) is the dual function g(λ) = Σλ_j − ‖w̃‖², a lower bound on
+ *   the optimum for every λ ≥ 0 that reaches it at the optimal multipliers; with the primal iterate it
+ *   gives the duality gap ‖u⁽ᴸ⁾‖² − g(λ) ≥ 0 that training minimises (`./training`). Since
+ *   g(λ*) − g(λ) ≥ ‖w̃(λ) − w̃*‖², a small gap means a precoder near the optimum; what remains is
+ *   removed by the final scaling (`scaleToFeasible`).
  * - Quantisation (§III–IV): the PUM convolutions and the APM's first two are quantised (binary BWN
  *   eq. 16 or ternary TWN eq. 18; SQ: a share QR of their filters, Algorithm 1 with the linear QP,
  *   re-drawn every training step, the most probable filters at inference); the PUM's FC and the APM's

@@ -3,8 +3,11 @@
  * η decayed by α = 0.65 (every epoch, our reading of "after every iteration"), minibatches of B
  * instances whose common SINR is drawn Γ ~ U(Γ_low, Γ_high) dB (paper: 0–45 dB).
  *
- * Loss (ours; see `./network`): the relative duality gap (‖u⁽ᴸ⁾‖² − g(λ))/‖u⁽ᴸ⁾‖² ∈ [0, 1] of each
- * instance, averaged over the batch, plus the weight penalty μ‖Ω‖² of (9). The gap is the sum of the
+ * Loss (ours; see `./network`): the relative duality gap (‖u⁽ᴸ⁾‖² − g(λ))/‖u⁽ᴸ⁾‖² ≥ 0 of each
+ * instance, averaged over the batch, plus the weight penalty μ‖Ω‖² of (9). It is not bounded above
+ * (g(λ) < 0 for poor multipliers): on near-singular channels it reaches 10²–10⁴ and a few such channels
+ * drive a batch's gradient (measured by the bench's peer); gradient clipping limits the step, and a
+ * bounded form of the gap is the next thing to try. The gap is the sum of the
  * primal excess ‖u⁽ᴸ⁾‖² − P* and the dual gap P* − g(λ) (both ≥ 0, both 0 only at the optimum), so it
  * needs no optimum (unsupervised, as the paper's Lagrangian loss (9)); relative, so that every channel
  * counts alike (mean powers of M = K channels are dominated by a few near-singular ones; a loss weighted
