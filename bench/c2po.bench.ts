@@ -17,7 +17,7 @@
  *
  *   npx tsx bench/c2po.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
-import { spawnSync } from 'node:child_process';
+import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -73,20 +73,7 @@ interface Inputs {
   count: number;
 }
 
-/** Best (minimum) seconds of `fn` over ≥ `minReps` calls and ~`budget` s, after one warm-up call. */
-function bestSeconds(fn: () => void, minReps = 5, budget = 1): number {
-  fn();
-  let best = Infinity;
-  let reps = 0;
-  const stop = performance.now() + budget * 1000;
-  while (reps < minReps || performance.now() < stop) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-    reps++;
-  }
-  return best;
-}
+const bestSeconds = (fn: () => void, minReps = 5, budget = 1): number => bestOf(fn, minReps, budget);
 
 /** The same seeded inputs on whichever backend is active: 16-QAM symbols, CN(0, 1) channels. */
 function makeInputs(which: C2poCase): Inputs {
@@ -129,18 +116,7 @@ function writeCase(dir: string, which: C2poCase, inp: Inputs, sys: C2poSystem): 
 }
 
 /** Run the numpy peer; a string says why it was skipped. */
-function runPeer(dir: string): C2poPeerResult | string {
-  const python = process.env.PRECODING_PYTHON ?? '/usr/bin/python3';
-  if (!fs.existsSync(python)) return `peer skipped: ${python} not found (set PRECODING_PYTHON to a Python 3 with numpy)`;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const res = spawnSync(python, [path.join(__dirname, 'peers', 'c2po_peer.py'), dir], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.error) return `peer skipped: ${res.error.message}`;
-  if (res.status !== 0) {
-    const err = res.stderr.trim().split('\n').pop() ?? '';
-    return /No module named .?numpy/.test(res.stderr) ? `peer skipped: numpy is not installed for ${python} (Debian: apt-get install python3-numpy)` : `peer failed (exit ${res.status}): ${err}`;
-  }
-  return JSON.parse(res.stdout) as C2poPeerResult;
-}
+const runPeer = (dir: string): C2poPeerResult | string => runPeerScript<C2poPeerResult>('c2po_peer.py', dir);
 
 const CASES: C2poCase[] = ['perSample', 'shared'];
 

@@ -23,8 +23,8 @@
  *
  *   npx tsx bench/gnn.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
+import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -104,20 +104,7 @@ interface Inputs {
   T: number;
 }
 
-/** Best (minimum) seconds of `fn` over ≥ `minReps` calls and ~`budget` s, after one warm-up call. */
-function bestSeconds(fn: () => void, minReps = 5, budget = CASE.budget): number {
-  fn();
-  let best = Infinity;
-  let reps = 0;
-  const stop = performance.now() + budget * 1000;
-  while (reps < minReps || performance.now() < stop) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-    reps++;
-  }
-  return best;
-}
+const bestSeconds = (fn: () => void, minReps = 5, budget = CASE.budget): number => bestOf(fn, minReps, budget);
 
 /** The same seeded CN(0, 1) channels h [B, K, M] and symbols s [B, K, T] on whichever backend is active. */
 function makeInputs(which: GnnCase): Inputs {
@@ -198,18 +185,7 @@ function writeVerification(dir: string, model: GnnModel, sys: GnnSystem, fwd: In
 }
 
 /** Run the numpy peer; a string says why it was skipped. */
-function runPeer(dir: string): GnnPeerResult | string {
-  const python = process.env.PRECODING_PYTHON ?? '/usr/bin/python3';
-  if (!fs.existsSync(python)) return `peer skipped: ${python} not found (set PRECODING_PYTHON to a Python 3 with numpy)`;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const res = spawnSync(python, [path.join(__dirname, 'peers', 'gnn_peer.py'), dir], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.error) return `peer skipped: ${res.error.message}`;
-  if (res.status !== 0) {
-    const err = res.stderr.trim().split('\n').pop() ?? '';
-    return /No module named .?numpy/.test(res.stderr) ? `peer skipped: numpy is not installed for ${python} (Debian: apt-get install python3-numpy)` : `peer failed (exit ${res.status}): ${err}`;
-  }
-  return JSON.parse(res.stdout) as GnnPeerResult;
-}
+const runPeer = (dir: string): GnnPeerResult | string => runPeerScript<GnnPeerResult>('gnn_peer.py', dir);
 
 /** Is `c` within AGREEMENT? The list of what is not. */
 function failures(c: Check): string[] {

@@ -37,8 +37,8 @@
  *
  *   npx tsx bench/slp.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
+import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -138,20 +138,7 @@ function config(): SlpNetConfig {
   return { variant: 'full', users: CASE.users, antennas: CASE.antennas, layers: CASE.layers };
 }
 
-/** Best (minimum) seconds of `fn` over ≥ `minReps` calls and ~`budget` s, after one warm-up call. */
-function bestSeconds(fn: () => void, minReps = 5, budget = CASE.budget): number {
-  fn();
-  let best = Infinity;
-  let reps = 0;
-  const stop = performance.now() + budget * 1000;
-  while (reps < minReps || performance.now() < stop) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-    reps++;
-  }
-  return best;
-}
+const bestSeconds = (fn: () => void, minReps = 5, budget = CASE.budget): number => bestOf(fn, minReps, budget);
 
 /** The same seeded instances on whichever backend is active (prepared: Ã, Ãᵀ, input map, u⁰). */
 function makeInputs(which: SlpCase): SlpTensors {
@@ -271,18 +258,7 @@ function writeVerification(dir: string, net: SlpNet, fwd: SlpTensors, tr: SlpTen
 }
 
 /** Run the numpy peer; a string says why it was skipped. */
-function runPeer(dir: string): SlpPeerResult | string {
-  const python = process.env.PRECODING_PYTHON ?? '/usr/bin/python3';
-  if (!fs.existsSync(python)) return `peer skipped: ${python} not found (set PRECODING_PYTHON to a Python 3 with numpy)`;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const res = spawnSync(python, [path.join(__dirname, 'peers', 'slp_peer.py'), dir], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.error) return `peer skipped: ${res.error.message}`;
-  if (res.status !== 0) {
-    const err = res.stderr.trim().split('\n').pop() ?? '';
-    return /No module named .?numpy/.test(res.stderr) ? `peer skipped: numpy is not installed for ${python} (Debian: apt-get install python3-numpy)` : `peer failed (exit ${res.status}): ${err}`;
-  }
-  return JSON.parse(res.stdout) as SlpPeerResult;
-}
+const runPeer = (dir: string): SlpPeerResult | string => runPeerScript<SlpPeerResult>('slp_peer.py', dir);
 
 const OUTPUTS: readonly Outputs[] = ['w', 'lambda', 'dual', 'primal'];
 

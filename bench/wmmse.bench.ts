@@ -8,8 +8,8 @@
  * float64: ~1e-4 for the unfolded network; float64 both: ~1e-12 for classic WMMSE), then times the
  * same cases single-threaded. Without /usr/bin/python3 + numpy the peer is skipped with a message.
  */
+import { runPeer as runPeerScript } from './peer';
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -95,18 +95,7 @@ function writePeerInput(set: TestSet, sys: WmmseSystem): string {
 }
 
 /** Run the numpy peer; a string says why it was skipped. */
-function runPeer(dir: string): PeerResult | string {
-  const python = process.env.PRECODING_PYTHON ?? '/usr/bin/python3';
-  if (!fs.existsSync(python)) return `peer skipped: ${python} not found (set PRECODING_PYTHON to a Python 3 with numpy)`;
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const res = spawnSync(python, [path.join(__dirname, 'peers', 'wmmse_peer.py'), dir], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (res.error) return `peer skipped: ${res.error.message}`;
-  if (res.status !== 0) {
-    const err = res.stderr.trim().split('\n').pop() ?? '';
-    return /No module named .?numpy/.test(res.stderr) ? `peer skipped: numpy is not installed for ${python} (Debian: apt-get install python3-numpy)` : `peer failed (exit ${res.status}): ${err}`;
-  }
-  return JSON.parse(res.stdout) as PeerResult;
-}
+const runPeer = (dir: string): PeerResult | string => runPeerScript<PeerResult>('wmmse_peer.py', dir);
 
 /** The WMMSE cases on each backend beside the numpy peer; prints a table and the verification. */
 export async function benchWmmse(backends: BackendName[]): Promise<{ rows: WmmseRow[]; peer: PeerResult | string }> {

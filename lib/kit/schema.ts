@@ -90,3 +90,16 @@ export function record<T>(value: Schema<T>): Schema<Record<string, T>> {
     return out;
   });
 }
+
+/**
+ * Throws unless `v` is plain JSON data all the way down: finite numbers, strings, booleans, arrays and
+ * objects (and `null` where `nulls` allows it, e.g. "not measured"). For results sections whose numbers
+ * are checked by recomputation rather than field by field; errors name the path.
+ */
+export function checkJsonData(v: unknown, path: string, opts: { nulls?: boolean } = {}): void {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`${path} must be a finite number; got ${v}`);
+  } else if (Array.isArray(v)) v.forEach((x, i) => checkJsonData(x, `${path}[${i}]`, opts));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) checkJsonData(x, `${path}.${k}`, opts);
+  else if (v === null ? !opts.nulls : typeof v !== 'string' && typeof v !== 'boolean') throw new Error(`${path} must be JSON data; got ${String(v)}`);
+}

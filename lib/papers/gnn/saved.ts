@@ -8,7 +8,7 @@
 import { backendInfo } from '../../core/backend';
 import { dataFile } from '../../kit/paths';
 import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
-import type { Schema } from '../../kit/schema';
+import { checkJsonData, Schema } from '../../kit/schema';
 import type { Checkpoint } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
 import { disposeNets, gnnNets, GnnNets, netToCheckpoint, PAPER } from './nets';
@@ -21,20 +21,12 @@ const SECTIONS: readonly (keyof GnnResults)[] = [
   'table1Mrt', 'table1Gnn', 'patterns', 'linear', 'rates', 'gnnPatterns', 'scatter', 'flops', 'speedChecks', 'powerChecks', 'power', 'breakEvenHz', 'nets',
 ];
 
-function checkJson(v: unknown, p: string): void {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`${p} must be a finite number; got ${v}`);
-  } else if (Array.isArray(v)) v.forEach((x, i) => checkJson(x, `${p}[${i}]`));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) checkJson(x, `${p}.${k}`);
-  else if (typeof v !== 'string' && typeof v !== 'boolean') throw new Error(`${p} must be JSON data; got ${String(v)}`);
-}
-
 const resultsSchema: Schema<GnnResults> = {
   describe: 'the results of a GNN run',
   check: (v, p) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${p} must be an object`);
     for (const k of SECTIONS) if (!Array.isArray((v as Record<string, unknown>)[k])) throw new Error(`${p}.${k} must be a list`);
-    checkJson(v, p);
+    checkJsonData(v, p);
     return v as GnnResults;
   },
 };

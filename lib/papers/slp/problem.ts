@@ -106,18 +106,6 @@ export function slpInstances(opts: SlpInstanceOptions): SlpInstances {
   return { batch: B, users: K, antennas: M, pskOrder: psk, tanTheta: t, noiseVar: n0, a, c, sinr, phase: Float64Array.from(opts.phase), phi };
 }
 
-/** ‖w‖² of each of `batch` real vectors w: [batch, n]. */
-export function powerOf(w: Float64Array, batch: number): Float64Array {
-  const n = w.length / batch;
-  const out = new Float64Array(batch);
-  for (let b = 0; b < batch; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += w[b * n + i] ** 2;
-    out[b] = s;
-  }
-  return out;
-}
-
 /** A w − c for instance b: the 2K constraint values (≤ 0 where satisfied). */
 export function constraintValues(inst: SlpInstances, b: number, w: ArrayLike<number>, offset = 0): Float64Array {
   const J = 2 * inst.users, N = 2 * inst.antennas;

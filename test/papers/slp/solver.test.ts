@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../lib/core/random';
 import { constraintValues, fromDb, pskPhases, rayleighF64, scaleToFeasible, slpInstances, SlpInstances } from '../../../lib/papers/slp/problem';
 import { dualValue, solveSlp, solveSlpRobust } from '../../../lib/papers/slp/solver';
+import { rotatedReceived } from '../../../lib/papers/slp/experiments';
 
 function instances(seed: number, count: number, K = 4, M = 4, sinr: number | Float64Array = fromDb(10)): SlpInstances {
   const rng = new Rng(seed);
@@ -178,4 +179,26 @@ test('slpInstances / scaleToFeasible: bad input names the parameter', () => {
   const inst = slpInstances({ h, phase: new Float64Array(4), sinr: 1 });
   assert.throws(() => scaleToFeasible(inst, new Float64Array(3)), /d.*8/);
   assert.throws(() => solveSlpRobust(inst, { errorBound: -1 }), /errorBound/);
+});
+
+test('rotatedReceived: the optimum\'s phase-aligned symbols equal h_k x e^{−jφ_k} and lie in the QPSK wedge', () => {
+  const K = 3, M = 4, gamma = fromDb(8);
+  const rng = new Rng(31);
+  const h = rayleighF64(rng.fork('h'), { count: 6, users: K, antennas: M });
+  const phase = pskPhases(rng.fork('s'), 6 * K);
+  const inst = slpInstances({ h, phase, sinr: gamma });
+  const sol = solveSlp(inst);
+  const rx = rotatedReceived(inst, sol.w);
+  for (let b = 0; b < 6; b++) for (let k = 0; k < K; k++) {
+    let yr = 0, yi = 0;
+    for (let m = 0; m < M; m++) {
+      const hr = h.re[(b * K + k) * M + m], hi = h.im[(b * K + k) * M + m], xr = sol.w[b * 2 * M + m], xi = sol.w[b * 2 * M + M + m];
+      yr += hr * xr - hi * xi;
+      yi += hr * xi + hi * xr;
+    }
+    const ph = phase[b * K + k], i = b * K + k;
+    assert.ok(Math.abs(rx.re[i] - (yr * Math.cos(ph) + yi * Math.sin(ph))) < 1e-9 && Math.abs(rx.im[i] - (yi * Math.cos(ph) - yr * Math.sin(ph))) < 1e-9);
+    assert.ok(Math.abs(rx.threshold[i] - Math.sqrt(gamma)) < 1e-12);
+    assert.ok(Math.abs(rx.im[i]) <= rx.re[i] - rx.threshold[i] + 1e-9);
+  }
 });
