@@ -8,6 +8,7 @@ export type { Seed } from './core/random';
 export * as complex from './core/complex';
 export type { Complex } from './core/complex';
 export * as linalg from './core/linalg';
+export * as linalgF64 from './core/linalgF64';
 export * from './core/complexF64';
 
 export * as special from './core/special';
@@ -16,8 +17,10 @@ export * from './core/safe';
 export { InterruptedError, InterruptScope } from './core/interrupt';
 
 export * as channels from './phy/channels';
+export * as hybrid from './phy/hybrid';
 export * from './phy/constellation';
 export * from './phy/errorRate';
+export * from './phy/conditionalSer';
 export * as quantizer from './phy/quantizer';
 export * from './phy/precoders';
 export * from './phy/metrics';
@@ -55,3 +58,4 @@ export * as wmmse from './papers/wmmse';
 export * as c2po from './papers/c2po';
 export * as gnn from './papers/gnn';
 export * as slp from './papers/slp';
+export * as mser from './papers/mser';

@@ -12,8 +12,8 @@ import { initBackend } from '../lib/core/backend';
 import { writeFileAtomic } from '../lib/core/io';
 import { Checkpoint, checkpointFromJson } from '../lib/train/checkpoint';
 import { terminalProgress } from '../lib/notebook/display';
-import { disposeNets, netToCheckpoint, slpNets } from '../lib/papers/slp/nets';
-import { slpPreset } from '../lib/papers/slp/presets';
+import { disposeNets, netToCheckpoint, slpNets, specOfMeta } from '../lib/papers/slp/nets';
+import { netKey, slpPreset } from '../lib/papers/slp/presets';
 
 async function main(): Promise<void> {
   const [mode, presetName, ...rest] = process.argv.slice(2);
@@ -36,8 +36,7 @@ async function main(): Promise<void> {
       const j = JSON.parse(fs.readFileSync(f, 'utf8')) as { seconds: number; nets: unknown[] };
       j.nets.forEach((c, i) => {
         const ck = checkpointFromJson(c, `${f}: nets[${i}]`) as Checkpoint;
-        const m = ck.meta as Record<string, unknown>;
-        saved.set(String(m.variant).startsWith('sq-') ? `${m.variant}@${m.quantRatio}` : String(m.variant), ck);
+        saved.set(netKey(specOfMeta(ck.meta as Record<string, unknown>, `${f}: nets[${i}]`)), ck);
       });
     }
     const { mergeRun } = await import('../lib/papers/slp/saved');

@@ -7,6 +7,9 @@
  * - `above(d)`:    a > b      — the mean difference is more than 2 s.e. above zero;
  * - `notBelow(d)`: a ≥ b      — it is not more than 2 s.e. below zero;
  * - `equalWithin(d, { relative, of })`: a = b — |mean| ≤ max(2 s.e., relative · of).
+ * Ratios of means over the same items (e.g. SER_GD / SER_net, "the network reaches 90 % of GD"):
+ * - `pairedRatio(a, b)`: mean(a)/mean(b) with its delta-method s.e. from the per-item pairs;
+ * - `ratioNotBelow(r, threshold)`: ratio ≥ threshold with evidence — ratio − 2 s.e. ≥ threshold.
  */
 
 /** A sample mean with its standard error. */
@@ -33,6 +36,57 @@ export function pairedDiff(a: ArrayLike<number>, b: ArrayLike<number>): MeanSe {
   const d = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) d[i] = a[i] - b[i];
   return meanSe(d);
+}
+
+/** A ratio of two means with its standard error. */
+export interface RatioSe {
+  ratio: number;
+  se: number;
+}
+
+/**
+ * The ratio of means R = mean(a)/mean(b) over the same test items (equal lengths; a_i and b_i
+ * measured on item i), with its delta-method standard error from the pairs:
+ *
+ *   se(R) = √( Σ_i (a_i − R b_i)² / (n − 1) / n ) / |mean(b)|,
+ *
+ * the standard error of the mean of d_i = a_i − R b_i (whose mean is exactly 0) divided by |mean(b)|.
+ * It equals the textbook first-order form R·√((s_a²/ā² + s_b²/b̄² − 2 s_ab/(ā b̄))/n) with the n − 1
+ * (co)variances. Because the pairing enters through s_ab, a ratio of two correlated per-item rates
+ * (two precoders on the same channels) has a far smaller s.e. than either mean. Constant pairs, or
+ * a_i ∝ b_i, give s.e. 0. First order: valid when mean(b)'s relative s.e. is small (say < 10 %);
+ * heavy tails (a few channels carrying a mean SER) need enough items for that. n = 1 gives se 0.
+ * Errors: unequal lengths, no items, a non-finite value, mean(b) = 0.
+ */
+export function pairedRatio(a: ArrayLike<number>, b: ArrayLike<number>): RatioSe {
+  if (a.length !== b.length) throw new Error(`pairedRatio(a, b): needs equal lengths (the same test items); got ${a.length} and ${b.length}`);
+  const n = a.length;
+  if (n === 0) throw new Error('pairedRatio(a, b): needs at least one item');
+  let sa = 0, sb = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) throw new Error(`pairedRatio(a, b): values must be finite; got a[${i}] = ${a[i]}, b[${i}] = ${b[i]}`);
+    sa += a[i];
+    sb += b[i];
+  }
+  const ma = sa / n, mb = sb / n;
+  if (mb === 0) throw new Error('pairedRatio(a, b): mean(b) is 0, so the ratio mean(a)/mean(b) is undefined');
+  const r = ma / mb;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (a[i] - r * b[i]) ** 2;
+  return { ratio: r, se: Math.sqrt(v / Math.max(1, n - 1) / n) / Math.abs(mb) };
+}
+
+/**
+ * ratio ≥ threshold with evidence: the ratio's lower bound ratio − k·se (k = 2 by default) is at or
+ * above `threshold`, e.g. `ratioNotBelow(pairedRatio(serGd, serNet), 0.9)` for "the network's SER is
+ * within 1/0.9 of GD's". Stricter than `notBelow` (which only asks a difference not to be k s.e.
+ * below zero): the claim holds only when the data show it.
+ */
+export function ratioNotBelow(r: RatioSe, threshold: number, k = 2): boolean {
+  if (!Number.isFinite(threshold)) throw new Error(`ratioNotBelow(threshold): must be a finite number; got ${threshold}`);
+  if (!(Number.isFinite(k) && k >= 0)) throw new Error(`ratioNotBelow(k): must be finite and >= 0; got ${k}`);
+  if (!Number.isFinite(r.ratio) || !(r.se >= 0)) throw new Error(`ratioNotBelow(r): needs a finite ratio and se >= 0; got ratio ${r.ratio}, se ${r.se}`);
+  return r.ratio - k * r.se >= threshold;
 }
 
 /** b − a from a − b. */

@@ -1,8 +1,8 @@
 /**
- * A training loop for unfolded networks and small neural nets: Adam, minibatches, epochs,
- * validation, early stopping with best-parameter restore, optional gradient clipping, and a loss
- * history returned as data. It knows nothing of any paper: a paper supplies the trainable variables,
- * a batch source and a loss.
+ * A training loop for unfolded networks and small neural nets: Adam (default) or plain SGD,
+ * minibatches, epochs, learning-rate schedules, validation, early stopping with best-parameter
+ * restore, optional gradient clipping, and a loss history returned as data. It knows nothing of any
+ * paper: a paper supplies the trainable variables, a batch source and a loss.
  *
  * Memory: every step runs inside `tf.tidy`; batches returned by `batch()` are disposed after their
  * step. `history.numTensors` records `tf.memory().numTensors` at each epoch end so leaks show up.
@@ -27,9 +27,14 @@ export interface TrainConfig<B> {
   loss: (batch: B) => tf.Scalar;
   epochs: number;
   stepsPerEpoch: number;
-  /** Adam learning rate, or a schedule of the global step */
+  /** learning rate, or a schedule of the global step (read before each step, for either optimiser) */
   learningRate: number | ((globalStep: number) => number);
-  /** Adam β1, β2, ε (tfjs defaults 0.9, 0.999, 1e-8 unless given) */
+  /**
+   * 'adam' (default) or 'sgd': plain gradient descent x ← x − η_t ∇f (tf.train.sgd, no momentum), e.g.
+   * the MSER paper's Algorithm 2 with η_t = 0.02·0.5^⌊t/10⌋
+   */
+  optimizer?: 'adam' | 'sgd';
+  /** Adam β1, β2, ε (tfjs defaults 0.9, 0.999, 1e-8 unless given); only with optimizer 'adam' */
   adam?: { beta1?: number; beta2?: number; epsilon?: number };
   /** validation loss (lower is better), run every `validateEvery` epochs; read once */
   validate?: () => number;
@@ -85,9 +90,9 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf
 }
 
 /**
- * Train `variables` to minimise `loss` with Adam. Returns the loss history as data. Async only so
- * that progress reaches a Jupyter cell while it runs (it yields to the event loop every ~100 ms).
- * An interrupt (SIGINT) stops it at the next step with `InterruptedError` ("training interrupted at
+ * Train `variables` to minimise `loss` with Adam (or plain SGD, `optimizer: 'sgd'`). Returns the
+ * loss history as data. Async only so that progress reaches a Jupyter cell while it runs (it yields
+ * to the event loop every ~100 ms). An interrupt (SIGINT) stops it at the next step with `InterruptedError` ("training interrupted at
  * step n/N"): the variables keep the values of the last step, nothing is restored.
  */
 export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
@@ -101,10 +106,19 @@ export async function train<B>(cfg: TrainConfig<B>): Promise<TrainHistory> {
   checkPositiveInt('train', 'validateEvery', validateEvery);
   checkOptionalPositiveInt('train', 'patience', cfg.patience);
 
-  const optimizer = tf.train.adam(lr0, cfg.adam?.beta1, cfg.adam?.beta2, cfg.adam?.epsilon);
-  // tfjs keeps the rate in a protected field; a schedule updates it before each step
+  const kind = cfg.optimizer ?? 'adam';
+  if (kind !== 'adam' && kind !== 'sgd') throw new Error(`train: optimizer must be 'adam' or 'sgd'; got ${JSON.stringify(kind)}`);
+  if (kind === 'sgd' && cfg.adam !== undefined) throw new Error("train: adam options need optimizer 'adam'; got optimizer 'sgd'");
+  const sgd = kind === 'sgd' ? tf.train.sgd(lr0) : undefined;
+  const optimizer: tf.Optimizer = sgd ?? tf.train.adam(lr0, cfg.adam?.beta1, cfg.adam?.beta2, cfg.adam?.epsilon);
+  // A schedule updates the rate before each step. Adam reads its protected `learningRate` field at
+  // every step; SGD multiplies by a kept scalar −η that only `setLearningRate` replaces.
+  let lrNow = lr0;
   const setLr = (lr: number) => {
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    if (lr === lrNow) return;
+    lrNow = lr;
+    if (sgd) sgd.setLearningRate(lr);
+    else (optimizer as unknown as { learningRate: number }).learningRate = lr;
   };
   const history: TrainHistory = {
     step: [], epoch: [], loss: [], validation: [], numTensors: [], stoppedEarly: false, skippedSteps: 0, seconds: 0,

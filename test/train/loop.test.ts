@@ -143,3 +143,57 @@ backendTest('clipByGlobalNorm rescales to the clip norm and keeps the direction'
   const same = clipByGlobalNorm(g, 10);
   assertClose([...arr(same.a), ...arr(same.b)], [3, 0, 0, 4], 1e-6);
 });
+
+/** f(x) = ½ Σ a_i (x_i − c_i)², ∇f = a ∘ (x − c): plain SGD's iterates have a closed form. */
+const QUAD = { a: [1, 4, 15], c: [1.5, -2, 0.25], x0: [-1, 3, 2] };
+
+function quadLoss(x: tf.Variable): tf.Scalar {
+  return tf.mul(0.5, tf.sum(tf.mul(tf.tensor1d(QUAD.a), tf.square(tf.sub(x, tf.tensor1d(QUAD.c)))))) as tf.Scalar;
+}
+
+backendTest("optimizer 'sgd': the iterates are x_{t+1} = x_t − η_t ∇f(x_t) exactly, with a step schedule across epochs; tensors stay flat", async () => {
+  // a step schedule as the MSER paper's Algorithm 2 (η_t = 0.02·0.5^⌊t/10⌋), here from 0.05, over 5 epochs × 7 steps
+  const schedule = (t: number) => 0.05 * 0.5 ** Math.floor(t / 10);
+  const x = tf.variable(tf.tensor1d(QUAD.x0));
+  const before = tf.memory().numTensors;
+  const h = await train({ variables: [x], batch: () => null, loss: () => quadLoss(x), epochs: 5, stepsPerEpoch: 7, learningRate: schedule, optimizer: 'sgd' });
+  // float64 closed-form iterates; the loss recorded at step t is f(x_t) (before that step's update)
+  let xt = QUAD.x0.slice();
+  const f = (v: number[]) => v.reduce((s, vi, i) => s + 0.5 * QUAD.a[i] * (vi - QUAD.c[i]) ** 2, 0);
+  assert.equal(h.loss.length, 35);
+  for (let t = 0; t < 35; t++) {
+    const ft = f(xt);
+    assert.ok(Math.abs(h.loss[t] - ft) <= 1e-5 * Math.max(1, ft), `step ${t}: loss ${h.loss[t]} vs f(x_t) ${ft}`);
+    xt = xt.map((v, i) => v - schedule(t) * QUAD.a[i] * (v - QUAD.c[i]));
+  }
+  assertClose(arr(x), xt, 1e-5, 'x after 35 SGD steps');
+  // far from converged (x₀ − c₀ ≈ −1.0 here, ≈ −0.4 had η stayed 0.05), so every rate of the schedule shows
+  assert.ok(Math.abs(xt[0] - QUAD.c[0]) > 1e-3, 'not yet converged, so the test sees every rate');
+  assert.ok(h.numTensors.every((n) => n === h.numTensors[0]), `numTensors per epoch: ${h.numTensors}`);
+  assert.equal(tf.memory().numTensors, before, 'the optimiser and its rate scalars are disposed');
+  x.dispose();
+});
+
+backendTest("optimizer 'sgd' with a constant rate; 'adam' given explicitly equals the default; bad optimiser settings are named", async () => {
+  const x = tf.variable(tf.tensor1d(QUAD.x0));
+  await train({ variables: [x], batch: () => null, loss: () => quadLoss(x), epochs: 1, stepsPerEpoch: 3, learningRate: 0.01, optimizer: 'sgd' });
+  let xt = QUAD.x0.slice();
+  for (let t = 0; t < 3; t++) xt = xt.map((v, i) => v - 0.01 * QUAD.a[i] * (v - QUAD.c[i]));
+  assertClose(arr(x), xt, 1e-6, 'three SGD steps at η = 0.01');
+  // Adam: the default and optimizer 'adam' give the same iterates (and not SGD's)
+  const runAdam = async (optimizer?: 'adam') => {
+    const v = tf.variable(tf.tensor1d(QUAD.x0));
+    await train({ variables: [v], batch: () => null, loss: () => quadLoss(v), epochs: 2, stepsPerEpoch: 5, learningRate: (t) => 0.1 / (1 + t), optimizer });
+    const out = arr(v);
+    v.dispose();
+    return out;
+  };
+  const def = await runAdam();
+  assert.deepEqual(await runAdam('adam'), def);
+  // Adam's first step moves every coordinate by ≈ η whatever its gradient
+  assert.ok(Math.abs(def[2] - QUAD.x0[2]) < 1, 'Adam, not SGD (SGD would move x₂ by η·a·(x − c) ≫ 1 over 10 steps)');
+  const cfg = { variables: [x], batch: () => null, loss: () => quadLoss(x), epochs: 1, stepsPerEpoch: 1, learningRate: 0.1 };
+  await assert.rejects(train({ ...cfg, optimizer: 'rmsprop' as unknown as 'sgd' }), /train: optimizer must be 'adam' or 'sgd'; got "rmsprop"/);
+  await assert.rejects(train({ ...cfg, optimizer: 'sgd', adam: { beta1: 0 } }), /train: adam options need optimizer 'adam'; got optimizer 'sgd'/);
+  x.dispose();
+});

@@ -13,7 +13,7 @@ import { constructiveCheck, mean, NetDirections, netDirections, precodeFromDirec
 import { memoryTable, memoryVsQuantRatio, MemoryVsQrSeries, ParamCounts, PAPER_TABLE5 } from './memory';
 import { buildSlpNet, SlpNet, VARIANT_NAMES } from './network';
 import { SlpNets } from './nets';
-import { netKey, SlpPreset } from './presets';
+import { fig5Specs, netKey, SlpPreset } from './presets';
 import { rayleighF64, SlpInstances } from './problem';
 import { solveSlp, solveSlpRobust } from './solver';
 
@@ -167,7 +167,39 @@ export function netLabel(net: SlpNet, key: string): string {
 
 /** The five networks of Fig. 5 (QR = the preset's). */
 export function fig5Keys(p: SlpPreset): string[] {
-  return ['full', 'binary', 'ternary', netKey({ variant: 'sq-binary', quantRatio: p.quantRatio }), netKey({ variant: 'sq-ternary', quantRatio: p.quantRatio })];
+  return fig5Specs(p).map(netKey);
+}
+
+export interface SeedRow {
+  /** the Fig. 5 network ('binary', 'sq-binary@0.5', …) */
+  key: string;
+  method: string;
+  /** mean per-instance excess P/P_opt − 1 at the headline SINR, one per training seed (replicate 0, 1, …) */
+  perSeed: number[];
+  /** their mean and its s.e. over the seeds (sd/√R; 0 with one seed) */
+  overSeeds: MeanSe;
+}
+
+/**
+ * The seed-to-seed spread of the Fig. 5 networks (`p.replicates` trainings of each): the headline
+ * SINR's mean per-instance excess over the optimum of every replicate, on the same test instances.
+ */
+export function seedSpread(p: SlpPreset, nets: SlpNets): SeedRow[] {
+  const inst = testInstances(p, p.headlineSinrDb);
+  const opt = solveSlp(inst).power;
+  return fig5Specs(p).map((spec) => {
+    const perSeed: number[] = [];
+    let method = '';
+    for (let r = 0; r < p.replicates; r++) {
+      const key = netKey({ ...spec, replicate: r });
+      const n = nets.get(key);
+      if (!n) throw new Error(`seedSpread: no network "${key}" (p.replicates = ${p.replicates}); trained: ${[...nets.keys()].join(', ')}`);
+      if (r === 0) method = netLabel(n.net, key);
+      const pw = precodeFromDirections(inst, testDirections(p, n.net)).power;
+      perSeed.push(mean(Float64Array.from(pw, (v, i) => v / opt[i] - 1)));
+    }
+    return { key: netKey(spec), method, perSeed, overSeeds: meanSe(perSeed) };
+  });
 }
 
 /** Fig. 5 (robust = false) and Fig. 6a (robust, ζ² = p.errorBound2): power vs SINR. */

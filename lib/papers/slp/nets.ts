@@ -5,6 +5,7 @@
  */
 import { backendInfo } from '../../core/backend';
 import { Rng } from '../../core/random';
+import { checkPositiveInt } from '../../core/validate';
 import { trainedOrSaved } from '../../kit/savedRun';
 import { Checkpoint, checkpointToJson, restoreInto } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
@@ -38,8 +39,7 @@ export function netFromCheckpoint(c: Checkpoint, p: SlpPreset, where: string): S
     if (typeof m[k] !== 'number' || !Number.isFinite(m[k] as number)) throw new Error(`${where}: meta.${k} must be a finite number; got ${JSON.stringify(m[k])}`);
     return m[k] as number;
   };
-  if (!SLP_VARIANTS.includes(m.variant as SlpVariant)) throw new Error(`${where}: meta.variant must be one of ${SLP_VARIANTS.join(', ')}; got ${JSON.stringify(m.variant)}`);
-  const spec: SlpNetSpec = { variant: m.variant as SlpVariant, ...(typeof m.quantRatio === 'number' && String(m.variant).startsWith('sq-') ? { quantRatio: m.quantRatio } : {}) };
+  const spec = specOfMeta(m, where);
   const net = buildSlpNet(new Rng(0), netConfig(p, spec));
   try {
     restoreInto(c, net.params);
@@ -62,9 +62,31 @@ export function netToCheckpoint(n: SlpTrainedNet, p: SlpPreset): Checkpoint {
   return checkpointToJson(n.net.params, {
     paper: PAPER, preset: p.name, seed: p.seed, backend: backendInfo().name,
     trainingBudget: trainingBudget(p),
-    variant: n.spec.variant, ...(n.spec.quantRatio !== undefined ? { quantRatio: n.spec.quantRatio } : {}), layers: p.layers,
+    variant: n.spec.variant, ...(n.spec.quantRatio !== undefined ? { quantRatio: n.spec.quantRatio } : {}), ...(n.spec.replicate ? { replicate: n.spec.replicate } : {}), layers: p.layers,
     validationStart: n.validation.start, validationEnd: n.validation.end, valRatios: n.valRatios, seconds: n.seconds,
   });
+}
+
+/**
+ * The network a checkpoint's meta names (variant, QR for SQ variants, replicate when ≥ 1); its key is
+ * `netKey(specOfMeta(meta))`.
+ */
+export function specOfMeta(m: Record<string, unknown>, where: string): SlpNetSpec {
+  if (!SLP_VARIANTS.includes(m.variant as SlpVariant)) throw new Error(`${where}: meta.variant must be one of ${SLP_VARIANTS.join(', ')}; got ${JSON.stringify(m.variant)}`);
+  const variant = m.variant as SlpVariant;
+  const r = m.replicate;
+  if (r !== undefined && !(Number.isInteger(r) && (r as number) >= 0)) throw new Error(`${where}: meta.replicate must be an integer ≥ 0; got ${JSON.stringify(r)}`);
+  return {
+    variant,
+    ...(variant.startsWith('sq-') && typeof m.quantRatio === 'number' ? { quantRatio: m.quantRatio } : {}),
+    ...(r ? { replicate: r as number } : {}),
+  };
+}
+
+/** The training draws of a network: parameters/partitions, and its training and validation data. */
+export function trainingRngs(p: SlpPreset, spec: SlpNetSpec): { rng: Rng; dataRng: Rng } {
+  const root = new Rng(p.seed);
+  return { rng: root.fork(`net/${netKey(spec)}`), dataRng: root.fork(spec.replicate ? `data#${spec.replicate}` : 'data') };
 }
 
 export interface NetRunOptions {
@@ -78,6 +100,7 @@ export interface NetRunOptions {
 
 /** Train (or load) every network of the preset, in `presetNets` order. */
 export async function slpNets(p: SlpPreset, opts: NetRunOptions = {}): Promise<SlpNets> {
+  checkPositiveInt('slpNets', 'p.replicates', p.replicates);
   const out: SlpNets = new Map();
   try {
     for (const spec of presetNets(p)) {
@@ -86,7 +109,8 @@ export async function slpNets(p: SlpPreset, opts: NetRunOptions = {}): Promise<S
       const saved = opts.saved?.get(key);
       const n = await trainedOrSaved<SlpTrainedNet>(key, saved ? new Map([[key, netFromCheckpoint(saved, p, `${opts.savedFrom ?? 'saved run'}: ${key}`)]]) : undefined, async () => {
         const t0 = Date.now();
-        const r = await trainSlpNet(netConfig(p, spec), p.train, new Rng(p.seed).fork(`net/${key}`), { progress: opts.progress, phase: `train ${key}`, dataRng: new Rng(p.seed).fork('data') });
+        const { rng, dataRng } = trainingRngs(p, spec);
+        const r = await trainSlpNet(netConfig(p, spec), p.train, rng, { progress: opts.progress, phase: `train ${key}`, dataRng });
         return { key, spec, net: r.net, validation: r.validation, valRatios: r.history.validation.map((v) => v.loss), seconds: (Date.now() - t0) / 1000 };
       }, { trainMissing: opts.trainMissing, where: opts.savedFrom });
       out.set(key, n);

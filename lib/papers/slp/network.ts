@@ -23,14 +23,15 @@
  *   softplus; flatten; fully connected → 2; the sigmoids keep σ, γ in (0, 1) as the paper's softplus
  *   keeps its output positive). The PUM's FC starts at zero, so the untrained network is the plain
  *   interior-point schedule. The paper's auxiliary λ of (5) is not used (a bias on the gradient).
- *   The 8×8 Newton systems are solved by `inverseSpd` (float32 Gauss–Jordan without pivoting): on
- *   near-singular channels (Hessian condition numbers 1e4–3e5) this costs accuracy (≈ 1e-2 relative
- *   in w against a float64 peer, bench/slp.bench.ts); a diagonal (Jacobi) scaling of the Hessian
- *   before inverting fixes it in the peer — the next change to make, with a retraining.
+ *   The 8×8 Newton systems are solved by `inverseSpd` (float32 Gauss–Jordan without pivoting) after
+ *   a diagonal (Jacobi) scaling H⁻¹ = D(DHD)⁻¹D, D = diag(H)^(−1/2): unscaled, near-singular channels
+ *   (Hessian condition numbers 1e4–3e5) cost ≈ 1e-2 relative in w against the float64 peer of
+ *   bench/slp.bench.ts; scaled, the forward agrees to its tolerance.
  * - Multipliers and precoder. The APM (Table IV: conv 3×3 → 16, BN, PReLU; conv → 8, BN, PReLU;
  *   conv → 2) maps the input map to [B, 2M, K, 2], averaged over the 2M rows to one log-correction per
  *   constraint (our reading of its output size), λ ← λ⁽ᴸ⁾·exp(APM); its last convolution starts at zero.
- *   (The biases of its first two convolutions feed a training-mode batch norm and get no gradient.)
+ *   Its first two convolutions have no bias: each feeds a batch norm, whose mean removes a bias in
+ *   training (it would get no gradient) and whose β is the bias at inference.
  *   The precoder is (10): w̃ = −½Ãᵀλ, the minimiser of the Lagrangian at λ.
  * - Dual value. The Lagrangian (9) at (10) is the dual function g(λ) = Σλ_j − ‖w̃‖², a lower bound on
  *   the optimum for every λ ≥ 0 that reaches it at the optimal multipliers; with the primal iterate it
@@ -285,10 +286,10 @@ export function buildSlpNet(rng: Rng, config: SlpNetConfig): SlpNet {
     gLogit.assign(tf.fill([L], Math.log(cfg.step / (1 - cfg.step))));
   });
   const [c1, c2] = cfg.apmChannels;
-  const apmConv1 = conv2d(params, 'apm/conv1', { inChannels: 1, outChannels: c1, kernelSize: 3, padding: 'same', kernelTransform: quantizer('apm/conv1') });
+  const apmConv1 = conv2d(params, 'apm/conv1', { inChannels: 1, outChannels: c1, kernelSize: 3, padding: 'same', useBias: false, kernelTransform: quantizer('apm/conv1') });
   const bn1: BatchNormLayer = batchNorm(params, 'apm/bn1', { channels: c1, epsilon: 1e-6, momentum: 0.1 });
   const act1 = act('apm/act1', c1);
-  const apmConv2 = conv2d(params, 'apm/conv2', { inChannels: c1, outChannels: c2, kernelSize: 3, padding: 'same', kernelTransform: quantizer('apm/conv2') });
+  const apmConv2 = conv2d(params, 'apm/conv2', { inChannels: c1, outChannels: c2, kernelSize: 3, padding: 'same', useBias: false, kernelTransform: quantizer('apm/conv2') });
   const bn2: BatchNormLayer = batchNorm(params, 'apm/bn2', { channels: c2, epsilon: 1e-6, momentum: 0.1 });
   const act2 = act('apm/act2', c2);
   const apmConv3 = conv2d(params, 'apm/conv3', { inChannels: c2, outChannels: 2, kernelSize: 3, padding: 'same', kernelInit: 'zeros' });
@@ -301,7 +302,8 @@ export function buildSlpNet(rng: Rng, config: SlpNetConfig): SlpNet {
     if (training && mode && cfg.quantRatio > 0 && cfg.quantRatio < 1 && !opts.rng) throw new Error('SlpNet.forward: training an SQ network needs opts.rng (the partition draws)');
     const B = t.batch;
     return tf.tidy(() => {
-      const eyeN = tf.mul(tf.eye(N), 2).expandDims(0);
+      const eye = tf.eye(N).expandDims(0);
+      const eyeN = tf.mul(eye, 2);
       // u⁰ scaled so that every slack is δ = startSlack: Ãu⁰ = −(1 + δ)
       let u: tf.Tensor = tf.mul(t.u0, (1 + cfg.startSlack) / 2); // [B, N, 1]
       let s: tf.Tensor = tf.fill([B, J], cfg.startSlack);
@@ -318,7 +320,10 @@ export function buildSlpNet(rng: Rng, config: SlpNetConfig): SlpNet {
         const dg = tf.div(lambda, s);
         const hess = tf.add(eyeN, tf.matMul(tf.mul(t.at, tf.reshape(dg, [B, 1, J])), t.a)); // 2I + Ãᵀ diag(λ/s) Ã
         const rhs = tf.add(tf.neg(rd), tf.matMul(t.at, tf.reshape(tf.div(rc, s), [B, J, 1])));
-        const du = tf.matMul(inverseSpd(hess, 1e-10), rhs); // [B, N, 1]
+        // Jacobi scaling D = diag(H)^(-1/2): H⁻¹ = D (DHD)⁻¹ D, DHD has a unit diagonal
+        const dj = tf.rsqrt(tf.sum(tf.mul(hess, eye), 2, true)); // [B, N, 1]
+        const scaled = tf.mul(tf.mul(hess, dj), tf.reshape(dj, [B, 1, N]));
+        const du = tf.mul(dj, tf.matMul(inverseSpd(scaled, 1e-10), tf.mul(dj, rhs))); // [B, N, 1]
         const ds = tf.neg(tf.reshape(tf.matMul(t.a, du), [B, J]));
         const dl = tf.div(tf.sub(tf.neg(rc), tf.mul(lambda, ds)), s);
         // fraction to the boundary for s and λ (one step length for both)

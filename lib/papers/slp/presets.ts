@@ -11,16 +11,19 @@ import { SlpVariant } from './network';
 export type SlpPresetName = 'quick' | 'reproduce' | 'paper';
 export const SLP_PRESET_NAMES: readonly SlpPresetName[] = ['quick', 'reproduce', 'paper'];
 
-/** One trained network: a variant and, for the SQ variants, its QR. */
+/** One trained network: a variant, for the SQ variants its QR, and which training seed. */
 export interface SlpNetSpec {
   variant: SlpVariant;
   /** QR (SQ variants only) */
   quantRatio?: number;
+  /** training replicate r ≥ 1: the same network trained again from other draws (0 or absent: the main one) */
+  replicate?: number;
 }
 
-/** 'full', 'binary', 'ternary', 'sq-binary@0.5', … */
+/** 'full', 'binary', 'ternary', 'sq-binary@0.5', …; replicate r ≥ 1 appends '#r' ('binary#2'). */
 export function netKey(s: SlpNetSpec): string {
-  return s.variant.startsWith('sq-') ? `${s.variant}@${s.quantRatio ?? 0.5}` : s.variant;
+  const base = s.variant.startsWith('sq-') ? `${s.variant}@${s.quantRatio ?? 0.5}` : s.variant;
+  return s.replicate ? `${base}#${s.replicate}` : base;
 }
 
 export interface SlpPreset {
@@ -55,6 +58,12 @@ export interface SlpPreset {
   robustBlpSamples: number;
   /** users axis of Fig. 8 (paper: K = 1 … 10 at M = 4) */
   usersAxis: number[];
+  /**
+   * training seeds of each Fig. 5 network (ours; the paper reports one run): replicates r = 1 … R−1
+   * retrain it from other parameter, partition and training-data draws, so that the comparisons decided
+   * by a few per cent (SQ vs fully quantised) come with their seed-to-seed spread
+   */
+  replicates: number;
   /** the seed of every draw (ours) */
   seed: number;
 }
@@ -78,26 +87,35 @@ export const SLP_PRESETS: Readonly<Record<SlpPresetName, SlpPreset>> = {
     name: 'quick', ...system, layers: 4,
     train: { ...paperTrain, steps: 20, trainSamples: 600, validationSamples: 100 },
     testSamples: 100, sinrDb: [0, 15, 30], headlineSinrDb: 30, quantRatio: 0.5, quantRatios: [0, 0.5, 1],
-    errorBound2: 1e-4, errorBounds2: [1e-4, 1e-3], robustBlpSamples: 100, usersAxis: [1, 2, 4, 6, 8, 10], seed: 19,
+    errorBound2: 1e-4, errorBounds2: [1e-4, 1e-3], robustBlpSamples: 100, usersAxis: [1, 2, 4, 6, 8, 10], replicates: 1, seed: 19,
   },
   reproduce: {
     name: 'reproduce', ...system, layers: 4,
     train: { ...paperTrain, steps: 400, trainSamples: 20_000, validationSamples: 500 },
     testSamples: 2000, sinrDb: [0, 5, 10, 15, 20, 25, 30, 35], headlineSinrDb: 30, quantRatio: 0.5, quantRatios: [0, 0.25, 0.5, 0.75, 1],
-    errorBound2: 1e-4, errorBounds2: [1e-5, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3], robustBlpSamples: 2000, usersAxis: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], seed: 19,
+    errorBound2: 1e-4, errorBounds2: [1e-5, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3], robustBlpSamples: 2000, usersAxis: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], replicates: 3, seed: 19,
   },
   paper: {
     name: 'paper', ...system, layers: 4, train: paperTrain,
     testSamples: 2000, sinrDb: [0, 5, 10, 15, 20, 25, 30, 35], headlineSinrDb: 30, quantRatio: 0.5, quantRatios: [0, 0.25, 0.5, 0.75, 1],
-    errorBound2: 1e-4, errorBounds2: [1e-5, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3], robustBlpSamples: 2000, usersAxis: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], seed: 19,
+    errorBound2: 1e-4, errorBounds2: [1e-5, 1e-4, 5e-4, 1e-3, 2e-3, 5e-3], robustBlpSamples: 2000, usersAxis: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], replicates: 3, seed: 19,
   },
 };
 
-/** The networks a preset trains: the five of Fig. 5 and the SQ networks of the QR axis. */
+/** The five networks of Fig. 5 (QR = the preset's). */
+export function fig5Specs(p: SlpPreset): SlpNetSpec[] {
+  return [{ variant: 'full' }, { variant: 'binary' }, { variant: 'ternary' }, { variant: 'sq-binary', quantRatio: p.quantRatio }, { variant: 'sq-ternary', quantRatio: p.quantRatio }];
+}
+
+/**
+ * The networks a preset trains: the five of Fig. 5, the SQ networks of the QR axis, then replicates
+ * 1 … R−1 of the five of Fig. 5.
+ */
 export function presetNets(p: SlpPreset): SlpNetSpec[] {
   const out: SlpNetSpec[] = [{ variant: 'full' }, { variant: 'binary' }, { variant: 'ternary' }];
   const qrs = [...new Set([p.quantRatio, ...p.quantRatios.filter((q) => q > 0 && q < 1)])].sort((a, b) => a - b);
   for (const v of ['sq-binary', 'sq-ternary'] as const) for (const q of qrs) out.push({ variant: v, quantRatio: q });
+  for (let r = 1; r < p.replicates; r++) for (const s of fig5Specs(p)) out.push({ ...s, replicate: r });
   return out;
 }
 

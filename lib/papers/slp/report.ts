@@ -22,6 +22,7 @@ export function runMetrics(r: SlpResults, claims: Claim[], usedSaved: boolean): 
     robustPowerVsSinr: curve(r.fig6a),
     robustPowerVsErrorBound: curve(r.fig6b),
     powerVsQuantRatio: { nonrobust: r.fig9a, robust: r.fig7 },
+    seeds: r.seeds,
     operations: r.fig8,
     memory: r.memory,
     kkt: r.kkt,
@@ -43,12 +44,28 @@ export function describeRun(p: SlpPreset, r: SlpResults, claims: Claim[]): strin
   const lines: string[] = [];
   lines.push(`* **Claims:** ${held} of ${claims.length} hold in the \`${p.name}\` preset (table above); those that do not are listed under it.`);
   lines.push(`* **Optimisation-based SLP vs BLP (Fig. 5):** at ${x} dB BLP needs ${pct(at('blp')?.aboveOptimum?.mean)} more power than the exact SLP optimum (${at('slp-opt')?.powerDb?.toFixed(2)} dB mean over ${r.kkt.instances} test instances); the worst KKT residual of the QP solutions is ${Math.max(r.kkt.nonrobust.primal, r.kkt.nonrobust.dual, r.kkt.nonrobust.complementarity, r.kkt.nonrobust.stationarity).toExponential(1)}.`);
+  const sinrs = [...new Set(r.fig5.map((q) => q.x))];
+  const blpLow = sinrs.filter((v) => {
+    const b = r.fig5.find((q) => q.key === 'blp' && q.x === v), o = r.fig5.find((q) => q.key === 'slp-opt' && q.x === v);
+    return b?.medianDb != null && o?.medianDb != null && b.medianDb < o.medianDb;
+  });
+  if (blpLow.length) {
+    const md = (key: string, v: number) => r.fig5.find((q) => q.key === key && q.x === v)?.medianDb?.toFixed(2);
+    lines.push(`* **BLP below SLP at low SINR:** at ${blpLow.map((v) => `${v} dB (median ${md('blp', v)} vs ${md('slp-opt', v)} dB)`).join(', ')} conventional BLP needs less power than the exact SLP optimum, against the paper's Fig. 5. SLP's constructive-interference constraints must hold for every symbol vector, interference included, while BLP counts interference only by its average power (SINR = signal/(interference + noise) ≥ Γ): at Γ ≈ 1 it tolerates interference comparable to the noise, destructive on some symbol vectors, which no constructive region allows. Both problems use one convention: with one user, or with orthogonal users, they need the same power Σ Γσ²/‖h_k‖² at every SINR (tested).`);
+  }
   const keys = ['full', sq('sq-ternary'), sq('sq-binary'), 'ternary', 'binary'];
   const paperGap: Record<string, number> = { full: 0.05, [sq('sq-ternary')]: 0.0962, [sq('sq-binary')]: 0.222, ternary: 0.35, binary: 0.58 };
   const gaps = keys.map((k) => at(k)?.aboveOptimum?.mean ?? NaN);
+  const main = r.nets.filter((n) => !n.key.includes('#'));
   const spread = Math.max(...gaps) - Math.min(...gaps);
   const paperSpread = 0.58 - 0.05;
-  lines.push(`* **Learned precoders at ${x} dB, mean per-instance excess over the optimum (paper, §V-B):** ${keys.map((k, i) => `${at(k)?.method ?? k} ${pct(gaps[i])} (paper ${pct(paperGap[k])})`).join(', ')}. The spread between our best and worst network is ${pct(spread)} against the paper's ${pct(paperSpread)}; on validation the untrained interior-point schedule each network starts from is ${r.nets.map((n) => pct(n.validationStart)).filter((v, i, a) => a.indexOf(v) === i).join(', ')} above the optimum, and training kept ${r.nets.map((n) => `${n.key} ${pct(n.validationEnd)}`).join(', ')}.`);
+  lines.push(`* **Learned precoders at ${x} dB, mean per-instance excess over the optimum (paper, §V-B):** ${keys.map((k, i) => `${at(k)?.method ?? k} ${pct(gaps[i])} (paper ${pct(paperGap[k])})`).join(', ')}. The spread between our best and worst network is ${pct(spread)} against the paper's ${pct(paperSpread)}; on validation the untrained interior-point schedule each network starts from is ${main.map((n) => pct(n.validationStart)).filter((v, i, a) => a.indexOf(v) === i).join(', ')} above the optimum, and training kept ${main.map((n) => `${n.key} ${pct(n.validationEnd)}`).join(', ')}${main.length < r.nets.length ? ' (the other training seeds are validated on their own instances; below)' : ''}.`);
+  if (r.seeds.length && r.seeds[0].perSeed.length > 1) {
+    const R = r.seeds[0].perSeed.length;
+    const range = (v: number[]) => Math.max(...v) - Math.min(...v);
+    const means = r.seeds.map((q) => q.overSeeds.mean);
+    lines.push(`* **Training seeds (${R} per network, ${x} dB):** ${r.seeds.map((q) => `${q.method} ${pct(q.overSeeds.mean)} ± ${pct(q.overSeeds.se)} (seeds ${q.perSeed.map((v) => pct(v)).join(', ')})`).join('; ')}. One network's results vary by up to ${pct(Math.max(...r.seeds.map((q) => range(q.perSeed))))} from seed to seed; the seed means of the five networks span ${pct(range(means))}.`);
+  }
   const mem = r.memory.table;
   const paperFull = PAPER_TABLE5.find((m) => m.model === 'SLP-DNet')?.megabytes ?? NaN;
   const paperDb = PAPER_TABLE5.find((m) => m.model === 'SLP-DBNet')?.megabytes ?? NaN;

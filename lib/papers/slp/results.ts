@@ -4,7 +4,7 @@
  */
 import { solveSlp, solveSlpRobust, KktResiduals } from './solver';
 import { complexityClaims, ComplexityClaim, Fig8Series, paperTypos, PaperTypo } from './complexity';
-import { memoryResults, opsVsUsers, powerVsErrorBound, powerVsQuantRatio, powerVsSinr, PowerPoint, QrPoint, testInstances } from './experiments';
+import { memoryResults, opsVsUsers, powerVsErrorBound, powerVsQuantRatio, powerVsSinr, PowerPoint, QrPoint, SeedRow, seedSpread, testInstances } from './experiments';
 import { MemoryRow, MemoryVsQrSeries, ParamCounts, paperMemoryChecks, MemoryCheck } from './memory';
 import { SlpNets } from './nets';
 import { SlpPreset } from './presets';
@@ -30,6 +30,8 @@ export interface SlpResults {
   /** Fig. 9a (nonrobust) and Fig. 7 (robust): power vs QR at the headline SINR */
   fig9a: QrPoint[];
   fig7: QrPoint[];
+  /** the Fig. 5 networks' headline excess over the optimum for each training seed (`p.replicates`) */
+  seeds: SeedRow[];
   /** Fig. 8: Table I operation counts vs K */
   fig8: { nonrobust: Fig8Series; robust: Fig8Series };
   /** Table V / Figs. 9b–10 from our network's parameter counts */
@@ -42,7 +44,7 @@ export interface SlpResults {
 }
 
 /** The figures a notebook has already computed (so `slpResultsFrom` does not measure them twice). */
-export type Precomputed = Partial<Pick<SlpResults, 'fig5' | 'fig6a' | 'fig6b' | 'fig9a' | 'fig7'>>;
+export type Precomputed = Partial<Pick<SlpResults, 'fig5' | 'fig6a' | 'fig6b' | 'fig9a' | 'fig7' | 'seeds'>>;
 
 /** Every result of preset `p` from its networks. */
 export function slpResults(p: SlpPreset, nets: SlpNets): SlpResults {
@@ -61,6 +63,7 @@ export function slpResultsFrom(p: SlpPreset, nets: SlpNets, pre: Precomputed): S
     fig6b: pre.fig6b ?? powerVsErrorBound(p, nets),
     fig9a: pre.fig9a ?? powerVsQuantRatio(p, nets),
     fig7: pre.fig7 ?? powerVsQuantRatio(p, nets, { robust: true }),
+    seeds: pre.seeds ?? seedSpread(p, nets),
     fig8: opsVsUsers(p),
     memory: { params: mem.params, table: mem.table, vsQuantRatio: mem.vsQuantRatio, paperChecks: paperMemoryChecks() },
     kkt: { nonrobust: nr.worst, robust: rb.worst, robustSolved: rb.solved.reduce((a, b) => a + b, 0), instances: inst.batch },

@@ -12,14 +12,13 @@ import { checkJsonData, Schema } from '../../kit/schema';
 import type { Checkpoint } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
 import { slpClaims } from './claims';
-import { disposeNets, netToCheckpoint, PAPER, slpNets, SlpNets } from './nets';
+import { disposeNets, netToCheckpoint, PAPER, slpNets, SlpNets, specOfMeta } from './nets';
 import { netKey, slpPreset, SlpPreset } from './presets';
 import { slpResults, SlpResults } from './results';
-import type { SlpVariant } from './network';
 
 export { PAPER };
 
-const SECTIONS: readonly (keyof SlpResults)[] = ['fig5', 'fig6a', 'fig6b', 'fig9a', 'fig7', 'complexityClaims', 'paperTypos', 'nets'];
+const SECTIONS: readonly (keyof SlpResults)[] = ['fig5', 'fig6a', 'fig6b', 'fig9a', 'fig7', 'seeds', 'complexityClaims', 'paperTypos', 'nets'];
 
 const resultsSchema: Schema<SlpResults> = {
   describe: 'the results of an SLP-SQ run',
@@ -38,8 +37,7 @@ export type SlpSavedRun = SavedRun<SlpResults, Checkpoint>;
 export function savedCheckpoints(run: { nets: Checkpoint[] }, where = 'saved run'): Map<string, Checkpoint> {
   const m = new Map<string, Checkpoint>();
   run.nets.forEach((c, i) => {
-    const meta = c.meta as Record<string, unknown>;
-    const key = netKey({ variant: meta.variant as SlpVariant, quantRatio: typeof meta.quantRatio === 'number' ? meta.quantRatio : undefined });
+    const key = netKey(specOfMeta(c.meta as Record<string, unknown>, `${where}: nets[${i}]`));
     if (m.has(key)) throw new Error(`${where}: nets[${i}] (${key}) appears twice`);
     m.set(key, c);
   });

@@ -3,11 +3,12 @@
  * η decayed by α = 0.65 (every epoch, our reading of "after every iteration"), minibatches of B
  * instances whose common SINR is drawn Γ ~ U(Γ_low, Γ_high) dB (paper: 0–45 dB).
  *
- * Loss (ours; see `./network`): the relative duality gap (‖u⁽ᴸ⁾‖² − g(λ))/‖u⁽ᴸ⁾‖² ≥ 0 of each
- * instance, averaged over the batch, plus the weight penalty μ‖Ω‖² of (9). It is not bounded above
- * (g(λ) < 0 for poor multipliers): on near-singular channels it reaches 10²–10⁴ and a few such channels
- * drive a batch's gradient (measured by the bench's peer); gradient clipping limits the step, and a
- * bounded form of the gap is the next thing to try. The gap is the sum of the
+ * Loss (ours; see `./network`): log(1 + r) of the relative duality gap r = (‖u⁽ᴸ⁾‖² − g(λ))/‖u⁽ᴸ⁾‖² ≥ 0
+ * of each instance, averaged over the batch, plus the weight penalty μ‖Ω‖² of (9). r itself is not
+ * bounded above (g(λ) < 0 for poor multipliers): on near-singular channels it reaches 10²–10⁴, and as
+ * a plain mean a few such channels drove a batch's gradient (measured by the bench's peer: the loss of
+ * 200 instances was ~16× that of the 195 typical ones); the logarithm keeps r ≈ log(1 + r) where the
+ * gap is small and weighs each instance's gradient by 1/(1 + r). The gap is the sum of the
  * primal excess ‖u⁽ᴸ⁾‖² − P* and the dual gap P* − g(λ) (both ≥ 0, both 0 only at the optimum), so it
  * needs no optimum (unsupervised, as the paper's Lagrangian loss (9)); relative, so that every channel
  * counts alike (mean powers of M = K channels are dominated by a few near-singular ones; a loss weighted
@@ -86,12 +87,12 @@ export function excessOverOptimum(net: SlpNet, inst: SlpInstances, opt: Float64A
   return Number.isFinite(m) ? m : Infinity;
 }
 
-/** The training loss on a batch: the mean relative duality gap plus μ‖Ω‖². */
+/** The training loss on a batch: the mean of log(1 + relative duality gap) plus μ‖Ω‖². */
 export function slpLoss(net: SlpNet, t: SlpTensors, opts: { weightDecay: number; rng?: Rng }): tf.Scalar {
   return tf.tidy(() => {
     const f = net.forward(t, { training: true, rng: opts.rng });
     const pu = tf.sum(tf.square(f.primal), 1);
-    let loss = tf.mean(tf.div(tf.sub(pu, f.dual), tf.maximum(pu, 1e-12)));
+    let loss = tf.mean(tf.log1p(tf.div(tf.sub(pu, f.dual), tf.maximum(pu, 1e-12))));
     if (opts.weightDecay > 0) {
       const reg = tf.addN(net.trainable().map((v) => tf.sum(tf.square(v))));
       loss = tf.add(loss, tf.mul(reg, opts.weightDecay / net.config.layers));

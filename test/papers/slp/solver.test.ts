@@ -4,6 +4,7 @@ import { Rng } from '../../../lib/core/random';
 import { constraintValues, fromDb, pskPhases, rayleighF64, scaleToFeasible, slpInstances, SlpInstances } from '../../../lib/papers/slp/problem';
 import { dualValue, solveSlp, solveSlpRobust } from '../../../lib/papers/slp/solver';
 import { rotatedReceived } from '../../../lib/papers/slp/experiments';
+import { blpPowerMin } from '../../../lib/papers/slp/blp';
 
 function instances(seed: number, count: number, K = 4, M = 4, sinr: number | Float64Array = fromDb(10)): SlpInstances {
   const rng = new Rng(seed);
@@ -200,5 +201,53 @@ test('rotatedReceived: the optimum\'s phase-aligned symbols equal h_k x e^{−j�
     assert.ok(Math.abs(rx.re[i] - (yr * Math.cos(ph) + yi * Math.sin(ph))) < 1e-9 && Math.abs(rx.im[i] - (yi * Math.cos(ph) - yr * Math.sin(ph))) < 1e-9);
     assert.ok(Math.abs(rx.threshold[i] - Math.sqrt(gamma)) < 1e-12);
     assert.ok(Math.abs(rx.im[i]) <= rx.re[i] - rx.threshold[i] + 1e-9);
+  }
+});
+
+test('SLP (2) and BLP share one convention: with K = 1, and with orthogonal users, both need Σ_k Γσ²/‖h_k‖² at every SINR (0 dB included)', () => {
+  const rng = new Rng('slp/vs-blp');
+  for (const sinrDb of [-5, 0, 5, 30]) {
+    const g = fromDb(sinrDb);
+    // K = 1: the matched filter is optimal for both; SLP gains nothing without interference
+    const h1 = rayleighF64(rng.fork(`k1/${sinrDb}`), { count: 20, users: 1, antennas: 4 });
+    const s1 = solveSlp(slpInstances({ h: h1, phase: pskPhases(rng.fork(`s1/${sinrDb}`), 20), sinr: g, noiseVar: 0.5 }));
+    const b1 = blpPowerMin(h1, { sinr: g, noiseVar: 0.5 });
+    for (let b = 0; b < 20; b++) {
+      let n2 = 0;
+      for (let a = 0; a < 4; a++) n2 += h1.re[b * 4 + a] ** 2 + h1.im[b * 4 + a] ** 2;
+      const closed = (g * 0.5) / n2;
+      assert.ok(Math.abs(s1.power[b] / closed - 1) < 1e-9, `K=1 ${sinrDb} dB #${b}: SLP ${s1.power[b]} vs ${closed}`);
+      assert.ok(Math.abs(b1.power[b] / closed - 1) < 1e-9, `K=1 ${sinrDb} dB #${b}: BLP ${b1.power[b]} vs ${closed}`);
+    }
+    // K = 2 users on orthogonal channels (h₂ ⟂ h₁): neither interference to exploit nor to suppress
+    const h2 = rayleighF64(rng.fork(`k2/${sinrDb}`), { count: 10, users: 2, antennas: 4 });
+    for (let b = 0; b < 10; b++) {
+      const o = b * 8;
+      // h₂ ← h₂ − (h₂h₁ᴴ/‖h₁‖²) h₁ (rows of H; the inner product of y = Hx)
+      let n1 = 0, pr = 0, pi = 0;
+      for (let a = 0; a < 4; a++) {
+        const ar = h2.re[o + a], ai = h2.im[o + a], br = h2.re[o + 4 + a], bi = h2.im[o + 4 + a];
+        n1 += ar * ar + ai * ai;
+        pr += br * ar + bi * ai; // Re(h₂ h₁ᴴ)
+        pi += bi * ar - br * ai; // Im(h₂ h₁ᴴ)
+      }
+      for (let a = 0; a < 4; a++) {
+        const ar = h2.re[o + a], ai = h2.im[o + a];
+        h2.re[o + 4 + a] -= (pr * ar - pi * ai) / n1;
+        h2.im[o + 4 + a] -= (pr * ai + pi * ar) / n1;
+      }
+    }
+    const s2 = solveSlp(slpInstances({ h: h2, phase: pskPhases(rng.fork(`s2/${sinrDb}`), 20), sinr: g, noiseVar: 1 }));
+    const b2 = blpPowerMin(h2, { sinr: g, noiseVar: 1 });
+    for (let b = 0; b < 10; b++) {
+      let closed = 0;
+      for (let k = 0; k < 2; k++) {
+        let n2 = 0;
+        for (let a = 0; a < 4; a++) n2 += h2.re[b * 8 + k * 4 + a] ** 2 + h2.im[b * 8 + k * 4 + a] ** 2;
+        closed += g / n2;
+      }
+      assert.ok(Math.abs(s2.power[b] / closed - 1) < 1e-8, `K=2 ⟂ ${sinrDb} dB #${b}: SLP ${s2.power[b]} vs ${closed}`);
+      assert.ok(Math.abs(b2.power[b] / closed - 1) < 1e-8, `K=2 ⟂ ${sinrDb} dB #${b}: BLP ${b2.power[b]} vs ${closed}`);
+    }
   }
 });
