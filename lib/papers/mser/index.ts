@@ -7,3 +7,5 @@ export * from './gradients';
 export * from './gd';
 export * from './init';
 export * from './evaluate';
+export * from './unfolded';
+export * from './training';
