@@ -13,7 +13,7 @@ import type { Complex } from '../../core/complex';
 import { checkFinite, checkPositiveInt } from '../../core/validate';
 import { yieldToEventLoop } from '../../core/io';
 import { Progress, silentProgress, Ticker } from '../../train/progress';
-import { blockGradient, MSER_BLOCKS, MserBlock } from './gradients';
+import { BlockGradient, blockGradient, MSER_BLOCKS, MserBlock } from './gradients';
 import { KernelWidth, mserObjective } from './kde';
 import { MserSystem } from './system';
 import type { SymbolBlock } from './symbols';
@@ -54,87 +54,82 @@ export function projectState(s: HybridState, sys: MserSystem, opts: { normaliseC
   return { thetaF: tf.clone(s.thetaF), v, thetaU: tf.clone(s.thetaU), w };
 }
 
+/** The gradient of the objective w.r.t. one block at a state (MSER: `blockGradient`; MMSE: ./mmse). */
+export type GradientOf = (s: HybridState, block: MserBlock) => BlockGradient;
+
 /** One step X ← X − μ g_X of one block; returns a new state sharing the other blocks' tensors with `s`. */
-export function stepBlock(h: Complex, s: HybridState, sym: SymbolBlock, block: MserBlock, mu: number | tf.Tensor, rho: KernelWidth, offset?: Complex | tf.Tensor): HybridState {
-  const gb = blockGradient(h, s, sym, { rho, block });
+export function stepBlock(s: HybridState, block: MserBlock, mu: number, gradient: GradientOf): HybridState {
+  const gb = gradient(s, block);
   gb.objective.dispose();
   const next = { ...s };
   if (gb.block === 'v' || gb.block === 'w') {
-    const x = s[gb.block];
     const g = gb.g;
-    const upd = C.tidy(() => {
-      // μ ∘ g with a real μ (GD) or a complex α (the unfolded layers (27)–(28)) given as a Complex
-      const step = isComplex(mu) ? C.mul(mu, g) : C.scale(g, mu);
-      const y = C.sub(x, step);
-      return offset ? C.add(y, offset as Complex) : y;
-    });
+    next[gb.block] = C.tidy(() => C.sub(s[gb.block], C.scale(g, mu)));
     C.dispose(g);
-    next[gb.block] = upd;
   } else {
-    const x = s[gb.block];
     const g = gb.g as tf.Tensor;
-    const upd = tf.tidy(() => {
-      const y = tf.sub(x, tf.mul(g, isComplex(mu) ? mu.re : mu));
-      return offset ? tf.add(y, offset as tf.Tensor) : y;
-    });
+    next[gb.block] = tf.tidy(() => tf.sub(s[gb.block] as tf.Tensor, tf.mul(g, mu)));
     g.dispose();
-    next[gb.block] = upd;
   }
   return next;
 }
 
-function isComplex(x: unknown): x is Complex {
-  return typeof x === 'object' && x !== null && 're' in x && 'im' in x && !(x instanceof tf.Tensor);
-}
-
-/** One iteration of Algorithm 1 (steps 4–8) on a batch of channels; returns a new state, `s` untouched. */
-export function gdIteration(h: Complex, s: HybridState, sym: SymbolBlock, sys: MserSystem, opts: Pick<GdOptions, 'steps' | 'rho' | 'normaliseCombiner'>): HybridState {
+/**
+ * One block-coordinate descent iteration (Algorithm 1, steps 4–8): V, W, θ_U, θ_F in turn, each with
+ * the gradient at the blocks already updated, then (26) and the combiner normalisation; a block with
+ * μ = 0 is left as it is (the fully digital designs' fixed analog parts). Returns a new state.
+ */
+export function descentIteration(s: HybridState, sys: MserSystem, gradient: GradientOf, opts: Pick<GdOptions, 'steps' | 'normaliseCombiner'>): HybridState {
   let cur = s;
-  const made: HybridState[] = [];
+  const made: [MserBlock, HybridState][] = [];
   for (const block of MSER_BLOCKS) {
-    const next = stepBlock(h, cur, sym, block, opts.steps[block], opts.rho);
-    made.push(next);
+    if (opts.steps[block] === 0) continue;
+    const next = stepBlock(cur, block, opts.steps[block], gradient);
+    made.push([block, next]);
     cur = next;
   }
   const out = projectState(cur, sys, opts);
-  // free the intermediate blocks (each `made[i]` owns only the block it replaced)
-  made.forEach((m, i) => {
-    const b = MSER_BLOCKS[i];
+  // free the intermediate blocks (each state in `made` owns only the block it replaced)
+  for (const [b, m] of made) {
     if (b === 'v' || b === 'w') C.dispose(m[b]);
     else m[b].dispose();
-  });
+  }
   return out;
 }
 
-function checkSteps(fn: string, st: GdStepSizes): void {
-  if (st === null || typeof st !== 'object') throw new Error(`${fn}(opts.steps): needs { v, w, thetaU, thetaF } (μ_P, μ_W, μ_θU, μ_θF)`);
-  for (const b of MSER_BLOCKS) checkFinite(fn, `opts.steps.${b}`, st[b], 0);
+/** One iteration of Algorithm 1 on a batch of channels; returns a new state, `s` untouched. */
+export function gdIteration(h: Complex, s: HybridState, sym: SymbolBlock, sys: MserSystem, opts: Pick<GdOptions, 'steps' | 'rho' | 'normaliseCombiner'>): HybridState {
+  return descentIteration(s, sys, (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block }), opts);
 }
 
-/**
- * Algorithm 1 for T iterations from `init` (not disposed). Runs every channel of the batch at once
- * (they do not interact); yields to the event loop between iterations so progress reaches Jupyter.
- */
-export async function mserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: MserSystem, opts: GdOptions): Promise<GdResult> {
-  const fn = 'mserGd';
-  checkState(fn, sys, h, init);
-  checkSteps(fn, opts.steps);
-  const T = checkPositiveInt(fn, 'opts.iterations (T)', opts.iterations);
-  const every = checkPositiveInt(fn, 'opts.recordEvery', opts.recordEvery ?? 10);
-  if (typeof opts.rho === 'number') checkFinite(fn, 'opts.rho (ϱ)', opts.rho, 0, false);
+export interface DescentOptions {
+  gradient: GradientOf;
+  /** the objective of every channel [B], recorded every `recordEvery` iterations */
+  objective: (s: HybridState) => tf.Tensor;
+  steps: GdStepSizes;
+  iterations: number;
+  normaliseCombiner?: boolean;
+  recordEvery?: number;
+  progress?: Progress;
+  phase?: string;
+}
+
+/** T iterations of block-coordinate descent from `init` (not disposed), recording the mean objective. */
+export async function blockDescent(init: HybridState, sys: MserSystem, opts: DescentOptions): Promise<GdResult> {
+  const T = opts.iterations, every = opts.recordEvery ?? 10;
   const history = { iteration: [] as number[], objective: [] as number[] };
   const record = (t: number, s: HybridState) => {
-    const o = tf.tidy(() => tf.mean(mserObjective(h, s, sym, { rho: opts.rho })));
+    const o = tf.tidy(() => tf.mean(opts.objective(s)));
     history.iteration.push(t);
     history.objective.push(o.dataSync()[0]);
     o.dispose();
   };
   let s = projectState(init, sys, opts);
-  const ticker = new Ticker(opts.progress ?? silentProgress, opts.phase ?? 'MSER GD', T);
+  const ticker = new Ticker(opts.progress ?? silentProgress, opts.phase ?? 'block descent', T);
   try {
     record(0, s);
     for (let t = 1; t <= T; t++) {
-      const next = gdIteration(h, s, sym, sys, opts);
+      const next = descentIteration(s, sys, opts.gradient, opts);
       disposeState(s);
       s = next;
       if (t % every === 0 || t === T) {
@@ -149,4 +144,24 @@ export async function mserGd(h: Complex, init: HybridState, sym: SymbolBlock, sy
   }
   ticker.end({ loss: history.objective[history.objective.length - 1] });
   return { state: s, history };
+}
+
+export function checkSteps(fn: string, st: GdStepSizes): void {
+  if (st === null || typeof st !== 'object') throw new Error(`${fn}(opts.steps): needs { v, w, thetaU, thetaF } (μ_P, μ_W, μ_θU, μ_θF)`);
+  for (const b of MSER_BLOCKS) checkFinite(fn, `opts.steps.${b}`, st[b], 0);
+}
+
+export async function mserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: MserSystem, opts: GdOptions): Promise<GdResult> {
+  const fn = 'mserGd';
+  checkState(fn, sys, h, init);
+  checkSteps(fn, opts.steps);
+  checkPositiveInt(fn, 'opts.iterations (T)', opts.iterations);
+  checkPositiveInt(fn, 'opts.recordEvery', opts.recordEvery ?? 10);
+  if (typeof opts.rho === 'number') checkFinite(fn, 'opts.rho (ϱ)', opts.rho, 0, false);
+  return blockDescent(init, sys, {
+    ...opts,
+    gradient: (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block }),
+    objective: (st) => mserObjective(h, st, sym, { rho: opts.rho }),
+    phase: opts.phase ?? 'MSER GD',
+  });
 }

@@ -9,3 +9,5 @@ export * from './init';
 export * from './evaluate';
 export * from './unfolded';
 export * from './training';
+export * from './mmse';
+export * from './tune';
