@@ -11,3 +11,5 @@ export * from './unfolded';
 export * from './training';
 export * from './mmse';
 export * from './tune';
+export * from './paperTables';
+export * from './calibration';
