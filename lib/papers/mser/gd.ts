@@ -60,7 +60,7 @@ export type GradientOf = (s: HybridState, block: MserBlock) => BlockGradient;
 /** One step X ← X − μ g_X of one block; returns a new state sharing the other blocks' tensors with `s`. */
 export function stepBlock(s: HybridState, block: MserBlock, mu: number, gradient: GradientOf): HybridState {
   const gb = gradient(s, block);
-  gb.objective.dispose();
+  gb.objective?.dispose();
   const next = { ...s };
   if (gb.block === 'v' || gb.block === 'w') {
     const g = gb.g;
@@ -99,7 +99,7 @@ export function descentIteration(s: HybridState, sys: MserSystem, gradient: Grad
 
 /** One iteration of Algorithm 1 on a batch of channels; returns a new state, `s` untouched. */
 export function gdIteration(h: Complex, s: HybridState, sym: SymbolBlock, sys: MserSystem, opts: Pick<GdOptions, 'steps' | 'rho' | 'normaliseCombiner'>): HybridState {
-  return descentIteration(s, sys, (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block }), opts);
+  return descentIteration(s, sys, (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block, objective: false }), opts);
 }
 
 export interface DescentOptions {
@@ -160,7 +160,7 @@ export async function mserGd(h: Complex, init: HybridState, sym: SymbolBlock, sy
   if (typeof opts.rho === 'number') checkFinite(fn, 'opts.rho (ϱ)', opts.rho, 0, false);
   return blockDescent(init, sys, {
     ...opts,
-    gradient: (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block }),
+    gradient: (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block, objective: false }),
     objective: (st) => mserObjective(h, st, sym, { rho: opts.rho }),
     phase: opts.phase ?? 'MSER GD',
   });

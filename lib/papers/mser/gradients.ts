@@ -43,12 +43,14 @@ export function disposeGradients(g: MserGradients | undefined): void {
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** g_M = ∂P̃/∂Re M + j∂P̃/∂Im M [B, D, D] and P̃ [B], from M [B, D, D]. */
-export function effectiveMatrixGradient(m: Complex, sym: SymbolBlock, opts: { rho: KernelWidth }): { gM: Complex; objective: tf.Tensor } {
+export function effectiveMatrixGradient(m: Complex, sym: SymbolBlock, opts: { rho: KernelWidth; objective?: boolean }): { gM: Complex; objective?: tf.Tensor } {
   const out = tf.tidy(() => {
     const z = noiseFreeOutputs(m, sym);
     const { a, c } = margins(z, sym, opts.rho);
-    const objective = tf.div(tf.sum(tf.add(qTensor(a), qTensor(c)), [1, 2]), sym.count);
-    const pdf = (x: tf.Tensor) => tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI);
+    const objective = opts.objective === false ? undefined : tf.div(tf.sum(tf.add(qTensor(a), qTensor(c)), [1, 2]), sym.count);
+    // φ(x) with the exponent floored at −80 (φ < 1e−35, still a normal float32): subnormal densities
+    // made exp and the following matmul several times slower (bench/mser.bench.ts)
+    const pdf = (x: tf.Tensor) => tf.mul(tf.exp(tf.maximum(tf.mul(tf.square(x), -0.5), -80)), INV_SQRT_2PI);
     const k = tf.div(-1 / sym.count, typeof opts.rho === 'number' ? tf.scalar(opts.rho) : opts.rho);
     const gz: Complex = { re: tf.mul(tf.mul(pdf(a), sym.s.re), k), im: tf.mul(tf.mul(pdf(c), sym.s.im), k) };
     const [b, d, j] = gz.re.shape;
@@ -68,10 +70,13 @@ export type MserBlock = 'v' | 'w' | 'thetaU' | 'thetaF';
 export const MSER_BLOCKS: readonly MserBlock[] = ['v', 'w', 'thetaU', 'thetaF'];
 
 /** The gradient of one block: complex for V and W, real for the phases. */
-export type BlockGradient = { block: 'v' | 'w'; g: Complex; objective: tf.Tensor } | { block: 'thetaU' | 'thetaF'; g: tf.Tensor; objective: tf.Tensor };
+export type BlockGradient = { block: 'v' | 'w'; g: Complex; objective?: tf.Tensor } | { block: 'thetaU' | 'thetaF'; g: tf.Tensor; objective?: tf.Tensor };
 
-/** The gradient of P̃ w.r.t. one block at the state `s` (what one step of Algorithm 1 needs), and P̃ [B]. */
-export function blockGradient(h: Complex, s: HybridState, sym: SymbolBlock, opts: { rho: KernelWidth; block: MserBlock }): BlockGradient {
+/**
+ * The gradient of P̃ w.r.t. one block at the state `s` (what one step of Algorithm 1 needs), and P̃ [B]
+ * unless `objective: false` (a step does not need it; its erf is ≈ 10 % of an iteration).
+ */
+export function blockGradient(h: Complex, s: HybridState, sym: SymbolBlock, opts: { rho: KernelWidth; block: MserBlock; objective?: boolean }): BlockGradient {
   const block = opts.block;
   if (!MSER_BLOCKS.includes(block)) throw new Error(`blockGradient(opts.block): one of ${MSER_BLOCKS.join(', ')}; got ${String(block)}`);
   const out = tf.tidy(() => {
@@ -92,7 +97,7 @@ export function blockGradient(h: Complex, s: HybridState, sym: SymbolBlock, opts
       return { re: gw.re, im: gw.im, objective };
     }
     return { re: phaseGradient(analog(s.thetaU), C.matmul(C.matmul(s.w, gG), h, false, true)), objective }; // (18), (20)
-  }) as { re: tf.Tensor; im?: tf.Tensor; objective: tf.Tensor };
+  }) as { re: tf.Tensor; im?: tf.Tensor; objective?: tf.Tensor };
   if (block === 'v' || block === 'w') return { block, g: { re: out.re, im: out.im as tf.Tensor }, objective: out.objective };
   return { block, g: out.re, objective: out.objective };
 }
@@ -106,7 +111,7 @@ export function mserGradients(h: Complex, s: HybridState, sym: SymbolBlock, opts
     const fv = C.matmul(f, s.v); // [B, N_t, D]
     const g = receiveChain(h, s); // [B, D, N_t]
     const m = C.matmul(g, fv);
-    const { gM, objective } = effectiveMatrixGradient(m, sym, opts);
+    const { gM, objective } = effectiveMatrixGradient(m, sym, { rho: opts.rho });
     const gmVH = C.matmul(gM, s.v, false, true); // g_M Vᴴ [B, D, R_t]
     const gV = C.matmul(C.matmul(f, g, true, true), gM); // FᴴGᴴ g_M
     const gF = C.matmul(g, gmVH, true); // Gᴴ g_M Vᴴ
@@ -119,5 +124,5 @@ export function mserGradients(h: Complex, s: HybridState, sym: SymbolBlock, opts
       thetaU: phaseGradient(analog(s.thetaU), gU), thetaF: phaseGradient(f, gF), objective,
     };
   });
-  return { v: { re: out.vRe, im: out.vIm }, w: { re: out.wRe, im: out.wIm }, thetaU: out.thetaU, thetaF: out.thetaF, objective: out.objective };
+  return { v: { re: out.vRe, im: out.vIm }, w: { re: out.wRe, im: out.wIm }, thetaU: out.thetaU, thetaF: out.thetaF, objective: out.objective as tf.Tensor };
 }

@@ -98,7 +98,7 @@ export function buildUnfolded(rng: Rng, config: UnfoldedConfig): UnfoldedNet {
         const mu = config.steps[b];
         const last = l === L - 1 && b === 'thetaF';
         const rho: KernelWidth = last ? config.rho : rhoRows(params.get(`l${l}/${b}/r`));
-        const gb = blockGradient(h, cur, sym, { rho, block: b });
+        const gb = blockGradient(h, cur, sym, { rho, block: b, objective: false });
         const next = { ...cur };
         if (gb.block === 'v' || gb.block === 'w') {
           const g = gb.g;
