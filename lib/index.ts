@@ -21,6 +21,7 @@ export * as hybrid from './phy/hybrid';
 export * from './phy/constellation';
 export * from './phy/errorRate';
 export * from './phy/conditionalSer';
+export * from './phy/transceivers';
 export * as quantizer from './phy/quantizer';
 export * from './phy/precoders';
 export * from './phy/metrics';

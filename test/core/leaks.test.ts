@@ -17,7 +17,7 @@ const LIB = path.resolve(__dirname, '..', '..', 'lib');
 /** Files with no tensor function at all: backend selection, files and the event loop, float64 special functions, SIGINT. */
 const TENSOR_FREE_FILES = new Set(['core/backend', 'core/io', 'core/special', 'core/interrupt',
   // float64 JavaScript on ComplexBatchF64 throughout: linear algebra, exact SER, hybrid baselines
-  'core/linalgF64', 'phy/conditionalSer', 'phy/hybrid/omp', 'phy/hybrid/altMin']);
+  'core/linalgF64', 'phy/conditionalSer', 'phy/hybrid/omp', 'phy/hybrid/altMin', 'phy/transceivers']);
 
 /** Exports of the other files that make or take no tensors (numbers, arrays, option checks), or only free them. */
 const NOT_TENSOR_FUNCTIONS = new Set([
