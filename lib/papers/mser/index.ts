@@ -13,3 +13,4 @@ export * from './mmse';
 export * from './tune';
 export * from './paperTables';
 export * from './calibration';
+export * from './baselines';
