@@ -17,7 +17,7 @@
  *
  *   npx tsx bench/c2po.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
-import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
+import { bestSeconds as bestOf, runPeer as runPeerScript, runStandalone } from './peer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,7 +28,6 @@ import { Rng } from '../lib/core/random';
 import { constellation } from '../lib/phy/constellation';
 import { c2po, C2PO_ORIGINAL } from '../lib/papers/c2po/c2po';
 import { c2poSystem, C2poSystem } from '../lib/papers/c2po/system';
-import { backendsFromArgs } from './complex.bench';
 
 export const CASE = { users: 8, antennas: 128, power: 1, iterations: 8, perSample: 1024, shared: 4096, ...C2PO_ORIGINAL };
 
@@ -180,14 +179,4 @@ export async function benchC2po(backends: BackendName[]): Promise<{ rows: C2poRo
   return { rows, peer };
 }
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  await benchC2po(asked.length ? backendsFromArgs(asked) : [(await initBackend()).name]);
-}
-
-if (require.main === module) {
-  main().catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runStandalone(benchC2po);

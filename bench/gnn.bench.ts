@@ -23,7 +23,7 @@
  *
  *   npx tsx bench/gnn.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
-import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
+import { bestSeconds as bestOf, f64, runPeer as runPeerScript, GradErrs, runStandalone, ThroughputRow } from './peer';
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,7 +38,6 @@ import { gnnLoss, gnnPrecode } from '../lib/papers/gnn/loss';
 import { buildGnn, GnnModel, layerNames } from '../lib/papers/gnn/model';
 import { levelsToSignal } from '../lib/papers/gnn/precoder';
 import { dacOf, gnnSystem, GnnSystem, noiseVarOf } from '../lib/papers/gnn/system';
-import { backendsFromArgs } from './complex.bench';
 
 export const CASE = {
   antennas: 32, users: 1, bits: 1, hiddenLayers: 8, features: 32, snrDb: 20, tau: 1, lr: 5e-3,
@@ -53,28 +52,12 @@ export const AGREEMENT = { maxLogitsRelErr: 1e-3, maxLossRelErr: 1e-3, maxGradRe
 export type GnnCase = 'forward' | 'train';
 const LABEL: Record<GnnCase, string> = { forward: 'forward (gnnPrecode)', train: 'train step (loss + grads + Adam)' };
 
-export interface GnnRow {
-  backend: string;
+/** batch: B channels per call (× T symbol vectors); ours: symbol vectors/s */
+export interface GnnRow extends ThroughputRow {
   case: GnnCase;
-  /** B channels × T symbol vectors per call */
-  batch: number;
   T: number;
-  /** ours, symbol vectors/s */
-  ours: number;
-  /** ours, calls (training steps) per second */
-  oursCallsPerSecond: number;
-  numpyFloat32?: number;
-  numpyCallsPerSecond?: number;
-  /** ours / numpy float32 (throughput) */
-  ratioFloat32?: number;
 }
 
-interface GradErrs {
-  max: number;
-  worst: string;
-  global: number;
-  perParam: Record<string, number>;
-}
 
 interface Check {
   fwdLogitsRelErr: number;
@@ -119,16 +102,6 @@ function makeModel(): GnnModel {
   return buildGnn(new Rng('bench-gnn').fork('model'), { bits: CASE.bits, hiddenLayers: CASE.hiddenLayers, features: CASE.features });
 }
 
-function f64(...ts: tf.Tensor[]): Buffer {
-  const parts = ts.map((t) => t.dataSync());
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return Buffer.from(out.buffer);
-}
 
 /** The training loss with given Gumbel noise `g` [B, T, M, 2, L]: gnnLoss's pieces without its rng. */
 function lossWithNoise(model: GnnModel, sys: GnnSystem, inp: Inputs, g: tf.Tensor, noiseVar: number): tf.Scalar {
@@ -283,14 +256,4 @@ export async function benchGnn(backends: BackendName[]): Promise<{ rows: GnnRow[
   return { rows, peer };
 }
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  await benchGnn(asked.length ? backendsFromArgs(asked) : [(await initBackend()).name]);
-}
-
-if (require.main === module) {
-  main().catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runStandalone(benchGnn);

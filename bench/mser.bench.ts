@@ -24,7 +24,7 @@
  *
  *   npx tsx bench/mser.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
-import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
+import { bestSeconds as bestOf, f64, runPeer as runPeerScript, runStandalone } from './peer';
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,7 +38,6 @@ import { alignmentInit } from '../lib/papers/mser/init';
 import { disposeSymbols, sampleSymbols, SymbolBlock } from '../lib/papers/mser/symbols';
 import { MserSystem, noiseVarOf, PAPER_SYSTEM, symbolEnergy, totalStreams } from '../lib/papers/mser/system';
 import { disposeState, HybridState } from '../lib/papers/mser/transceiver';
-import { backendsFromArgs } from './complex.bench';
 
 export const CASE = {
   /** J, sampled transmit vectors */
@@ -130,16 +129,6 @@ function disposeInputs(inp: Inputs): void {
   disposeState(inp.start);
 }
 
-function f64(...ts: tf.Tensor[]): Buffer {
-  const parts = ts.map((t) => t.dataSync());
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return Buffer.from(out.buffer);
-}
 
 const stateF64 = (s: HybridState): Buffer => f64(s.thetaF, s.v.re, s.v.im, s.thetaU, s.w.re, s.w.im);
 
@@ -258,14 +247,4 @@ export async function benchMser(backends: BackendName[]): Promise<{ rows: MserRo
   return { rows, peer };
 }
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  await benchMser(asked.length ? backendsFromArgs(asked) : [(await initBackend()).name]);
-}
-
-if (require.main === module) {
-  main().catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runStandalone(benchMser);

@@ -35,7 +35,7 @@
  *
  *   npx tsx bench/slp.bench.ts [wasm|cpu|node ...]   # this bench only, printed, nothing written
  */
-import { bestSeconds as bestOf, runPeer as runPeerScript } from './peer';
+import { bestSeconds as bestOf, f64, runPeer as runPeerScript, GradErrs, runStandalone, ThroughputRow } from './peer';
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,7 +45,6 @@ import { Rng } from '../lib/core/random';
 import { makeSlpData } from '../lib/papers/slp/data';
 import { buildSlpNet, disposeTensors, prepareTensors, SlpNet, SlpNetConfig, SlpTensors } from '../lib/papers/slp/network';
 import { slpLoss } from '../lib/papers/slp/training';
-import { backendsFromArgs } from './complex.bench';
 
 export const CASE = {
   users: 4, antennas: 4, pskOrder: 4, layers: 4, sinrDb: 30, lr: 1e-3, weightDecay: 1e-6,
@@ -70,27 +69,11 @@ const BN = { epsilon: 1e-6, momentum: 0.1 };
 export type SlpCase = 'forward' | 'train';
 const LABEL: Record<SlpCase, string> = { forward: 'forward (inference)', train: 'train step (loss + grads + Adam)' };
 
-export interface SlpRow {
-  backend: string;
+/** batch: instances per call; ours: instances/s */
+export interface SlpRow extends ThroughputRow {
   case: SlpCase;
-  /** instances per call */
-  batch: number;
-  /** ours, instances/s */
-  ours: number;
-  /** ours, calls (training steps) per second */
-  oursCallsPerSecond: number;
-  numpyFloat32?: number;
-  numpyCallsPerSecond?: number;
-  /** ours / numpy float32 (throughput) */
-  ratioFloat32?: number;
 }
 
-interface GradErrs {
-  max: number;
-  worst: string;
-  global: number;
-  perParam: Record<string, number>;
-}
 
 type Outputs = 'w' | 'lambda' | 'dual' | 'primal';
 
@@ -155,16 +138,6 @@ function makeNet(): SlpNet {
   return net;
 }
 
-function f64(...ts: tf.Tensor[]): Buffer {
-  const parts = ts.map((t) => t.dataSync());
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return Buffer.from(out.buffer);
-}
 
 /** Indices of the instances whose ‖Ã‖_F ≤ CASE.maxFrobenius (the rest: near-singular channels). */
 function wellConditioned(t: SlpTensors): number[] {
@@ -356,14 +329,4 @@ export async function benchSlp(backends: BackendName[]): Promise<{ rows: SlpRow[
   return { rows, peer };
 }
 
-async function main(): Promise<void> {
-  const asked = process.argv.slice(2);
-  await benchSlp(asked.length ? backendsFromArgs(asked) : [(await initBackend()).name]);
-}
-
-if (require.main === module) {
-  main().catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runStandalone(benchSlp);

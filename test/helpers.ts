@@ -84,3 +84,11 @@ export function assertClose(a: ArrayLike<number> | number, b: ArrayLike<number> 
 export function arr(t: tf.Tensor): Float32Array {
   return Float32Array.from(t.dataSync() as ArrayLike<number>);
 }
+
+/** The values of the tensor `f` makes (inside `tf.tidy`), the tensor freed: no leak in a leak-counting test. */
+export function valuesOf(f: () => tf.Tensor): number[] {
+  const t = tf.tidy(f);
+  const v = Array.from(t.dataSync());
+  t.dispose();
+  return v;
+}

@@ -25,11 +25,10 @@ import os
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
-import json  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+from peer_common import best_time, rel_err, run_cases  # noqa: E402
 
 COMPLEX = {np.float32: np.complex64, np.float64: np.complex128}
 
@@ -156,18 +155,6 @@ def as_columns(layout, form, x):
     return x
 
 
-def best_time(fn, min_reps=5, budget=1.0):
-    """Best (minimum) seconds of fn over >= min_reps calls and ~budget s, after one warm-up call."""
-    fn()
-    times = []
-    stop = time.perf_counter() + budget
-    while len(times) < min_reps or time.perf_counter() < stop:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def load(folder, name, shape):
     raw = np.fromfile(os.path.join(folder, name), dtype="<f8")
     half = raw.size // 2
@@ -176,10 +163,6 @@ def load(folder, name, shape):
 
 def sign_agreement(a, b):
     return float(np.mean((a >= 0) == (b >= 0)))
-
-
-def rel_err(a, b):
-    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
 
 
 def run_case(folder, meta, case):
@@ -213,18 +196,5 @@ def run_case(folder, meta, case):
     return {"check": check, "rows": rows}
 
 
-def main():
-    folder = sys.argv[1]
-    with open(os.path.join(folder, "meta.json")) as f:
-        meta = json.load(f)
-    cases = {case: run_case(folder, meta, case) for case in meta["cases"]}
-    print(json.dumps({
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
-        "threads": 1,
-        "cases": cases,
-    }))
-
-
 if __name__ == "__main__":
-    main()
+    run_cases(run_case)

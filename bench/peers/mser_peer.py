@@ -43,12 +43,11 @@ import os
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
-import json  # noqa: E402
 import math  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+from peer_common import best_time, run_cases  # noqa: E402
 
 COMPLEX = {np.float32: np.complex64, np.float64: np.complex128}
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -218,18 +217,6 @@ def objective(h, st, sym, dims):
 # I/O, timing, checks
 # ---------------------------------------------------------------------------------------------
 
-def best_time(fn, min_reps=5, budget=1.0):
-    """Best (minimum) seconds of fn over >= min_reps calls and ~budget s, after one warm-up call."""
-    fn()
-    times = []
-    stop = time.perf_counter() + budget
-    while len(times) < min_reps or time.perf_counter() < stop:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def load_raw(folder, name):
     return np.fromfile(os.path.join(folder, name), dtype="<f8")
 
@@ -359,18 +346,5 @@ def run_case(folder, meta, name):
     return {"batch": b, "check": check, "reuseFloat64RelErr": reuse64, "objective": objective_ref, "rows": rows}
 
 
-def main():
-    folder = sys.argv[1]
-    with open(os.path.join(folder, "meta.json")) as f:
-        meta = json.load(f)
-    cases = {name: run_case(folder, meta, name) for name in meta["cases"]}
-    print(json.dumps({
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
-        "threads": 1,
-        "cases": cases,
-    }))
-
-
 if __name__ == "__main__":
-    main()
+    run_cases(run_case)

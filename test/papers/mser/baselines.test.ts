@@ -8,16 +8,9 @@ import { exactSer } from '../../../lib/papers/mser/evaluate';
 import { randomInit } from '../../../lib/papers/mser/init';
 import { MserSystem, noiseVarOf, symbolEnergy } from '../../../lib/papers/mser/system';
 import { combinerNoiseGain, disposeState, precoderPower } from '../../../lib/papers/mser/transceiver';
-import { backendTest } from '../../helpers';
+import { backendTest, valuesOf as read } from '../../helpers';
 
 const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
-const read = (f: () => tf.Tensor): number[] => {
-  const t = tf.tidy(f);
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
-
 backendTest('fully digital MMSE, one user, one receive antenna: maximum ratio transmission, SER = 2Q(x) − Q(x)², x = ‖h‖√(2P_T/E_s)/σ', () => {
   const sys: MserSystem = { txAntennas: 8, txRf: 1, users: 1, rxAntennas: 1, rxRf: 1, streams: 1, modulation: 'qpsk', power: 1 };
   const h = clusteredChannel(new Rng('fd-mrt'), { batch: 4, users: 1, txAntennas: 8, rxAntennas: 1, clusters: 2 }).h;

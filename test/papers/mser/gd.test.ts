@@ -8,15 +8,7 @@ import { mserObjective } from '../../../lib/papers/mser/kde';
 import { disposeSymbols, sampleSymbols } from '../../../lib/papers/mser/symbols';
 import { checkSystem, MserSystem, noiseVarOf, symbolEnergy, totalStreams } from '../../../lib/papers/mser/system';
 import { analog, combinerNoiseGain, disposeState, precoderPower } from '../../../lib/papers/mser/transceiver';
-import { backendTest } from '../../helpers';
-
-/** The values of a tensor made by `f`, the tensor freed. */
-const read = (f: () => tf.Tensor): number[] => {
-  const t = tf.tidy(f);
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
+import { backendTest, valuesOf as read } from '../../helpers';
 
 const SYS: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
 

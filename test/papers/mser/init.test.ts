@@ -7,14 +7,7 @@ import { exactSer } from '../../../lib/papers/mser/evaluate';
 import { alignmentInit, randomInit } from '../../../lib/papers/mser/init';
 import { MserSystem, noiseVarOf, PAPER_SYSTEM, symbolEnergy } from '../../../lib/papers/mser/system';
 import { combinerNoiseGain, disposeState, precoderPower } from '../../../lib/papers/mser/transceiver';
-import { backendTest } from '../../helpers';
-
-const read = (f: () => tf.Tensor): number[] => {
-  const t = tf.tidy(f);
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
+import { backendTest, valuesOf as read } from '../../helpers';
 
 backendTest('alignment start on a single-path channel: full array gain, SER = the QPSK AWGN closed form 2Q(x) − Q(x)², x = ‖H‖_F√(2P_T/E_s)/σ', () => {
   const sys: MserSystem = { txAntennas: 16, txRf: 1, users: 1, rxAntennas: 4, rxRf: 1, streams: 1, modulation: 'qpsk', power: 1 };

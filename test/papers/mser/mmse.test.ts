@@ -6,16 +6,9 @@ import { randomInit } from '../../../lib/papers/mser/init';
 import { mmseGd, mseObjective } from '../../../lib/papers/mser/mmse';
 import { MserSystem, symbolEnergy } from '../../../lib/papers/mser/system';
 import { combinerNoiseGain, disposeState, effectiveMatrix, precoderPower } from '../../../lib/papers/mser/transceiver';
-import { backendTest } from '../../helpers';
+import { backendTest, valuesOf as read } from '../../helpers';
 
 const SYS: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
-const read = (f: () => tf.Tensor): number[] => {
-  const t = tf.tidy(f);
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
-
 backendTest('MSE objective: E_s‖M − I‖² + σ²Σ‖U_kᴴw_{i,k}‖² equals the average over all 4^D QPSK vectors of ‖(M − I)b‖² plus the noise power', () => {
   const rng = new Rng('mser/mse');
   const h = clusteredChannel(rng.fork('h'), { batch: 2, users: 2, txAntennas: 16, rxAntennas: 4, clusters: 2 }).h;

@@ -10,15 +10,9 @@ import { MserSystem, noiseVarOf, symbolEnergy, totalStreams } from '../../../lib
 import { trainUnfolded } from '../../../lib/papers/mser/training';
 import { combinerNoiseGain, disposeState, HybridState, precoderPower } from '../../../lib/papers/mser/transceiver';
 import { buildUnfolded } from '../../../lib/papers/mser/unfolded';
-import { backendTest } from '../../helpers';
+import { backendTest, valuesOf as read } from '../../helpers';
 
 const SYS: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
-const read = (f: () => tf.Tensor): number[] => {
-  const t = tf.tidy(f);
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => read(() => tf.max(tf.abs(tf.sub(a, b))))[0];
 
 backendTest('unfolded network (27)–(30): untrained it is L iterations of Algorithm 1; (26), |θ|-phases and the combiner normalisation hold after every layer', () => {
