@@ -128,3 +128,39 @@ export function altMinDesign(h: Complex, sys: MserSystem, noiseVar: number, rng:
   const comb = altMinManifold(target.w, { rfChains: sys.rxRf, rng: rng.fork('combiner') });
   return toState(sys, pre.fRf, pre.fBb, comb.fRf, comb.fBb);
 }
+
+/** The N×N DFT matrix e^{−j2πmn/N} (unit modulus, AAᴴ = N·I), repeated over `batch` [batch, N, N]. */
+function dftF64(n: number, batch: number): ComplexBatchF64 {
+  const re = new Float64Array(batch * n * n), im = new Float64Array(batch * n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    const a = (-2 * Math.PI * ((i * j) % n)) / n;
+    for (let b = 0; b < batch; b++) {
+      re[(b * n + i) * n + j] = Math.cos(a);
+      im[(b * n + i) * n + j] = Math.sin(a);
+    }
+  }
+  return { batch, rows: n, cols: n, re, im };
+}
+
+const scaleF64 = (a: ComplexBatchF64, s: number): ComplexBatchF64 => ({ ...a, re: a.re.map((x) => x * s), im: a.im.map((x) => x * s) });
+
+/**
+ * The fully digital system as a hybrid one (ours): R_t = N_t and R_r = N_r RF chains whose analog parts
+ * are fixed DFT matrices (unit modulus and, up to a scale, unitary), so every fully digital V, W_k is
+ * exactly F·V' and U_kᴴW'_k with V' = FᴴV/N_t and W'_k = U_kW_k/N_r. Algorithm 1 with μ_θU = μ_θF = 0 on
+ * this system is the paper's "MSER fully digital GD", and `exactSer` of the state equals `exactSerFd`.
+ */
+export function fullyDigitalSystem(sys: MserSystem): MserSystem {
+  return { ...sys, txRf: sys.txAntennas, rxRf: sys.rxAntennas };
+}
+
+/** A fully digital design as a state of `fullyDigitalSystem(sys)` (projected; the same detected symbols and SER). */
+export function fdAsHybrid(d: FdDesign, sys: MserSystem): HybridState {
+  const fds = fullyDigitalSystem(sys);
+  const B = d.v.batch, K = sys.users;
+  const f = dftF64(sys.txAntennas, B);
+  const wRf = adjointF64(dftF64(sys.rxAntennas, B * K)); // U_k = W_RFᴴ = DFT
+  const fBb = scaleF64(matmulF64(f, d.v, { adjA: true }), 1 / sys.txAntennas);
+  const wBb = scaleF64(matmulF64(wRf, d.w, { adjA: true }), 1 / sys.rxAntennas);
+  return toState(fds, f, fBb, wRf, wBb);
+}

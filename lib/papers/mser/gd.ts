@@ -37,6 +37,11 @@ export interface GdOptions {
   normaliseCombiner?: boolean;
   /** record the mean objective every this many iterations (one data read each; default: every 10) */
   recordEvery?: number;
+  /**
+   * ours: return, per channel, the recorded iterate with the lowest objective (the start included)
+   * rather than the last one; fixed-step descent is not monotone (default false: the last iterate)
+   */
+  keepBest?: boolean;
   progress?: Progress;
   phase?: string;
 }
@@ -110,19 +115,48 @@ export interface DescentOptions {
   iterations: number;
   normaliseCombiner?: boolean;
   recordEvery?: number;
+  keepBest?: boolean;
   progress?: Progress;
   phase?: string;
+}
+
+/** Per channel, `a` where `pick` [B] is true, else `b` (new state). */
+function selectState(pick: tf.Tensor, a: HybridState, b: HybridState): HybridState {
+  const sel = (x: tf.Tensor, y: tf.Tensor) => tf.tidy(() => tf.where(tf.reshape(pick, [pick.shape[0] as number, ...x.shape.slice(1).map(() => 1)]).broadcastTo(x.shape) as tf.Tensor, x, y));
+  return { thetaF: sel(a.thetaF, b.thetaF), v: { re: sel(a.v.re, b.v.re), im: sel(a.v.im, b.v.im) }, thetaU: sel(a.thetaU, b.thetaU), w: { re: sel(a.w.re, b.w.re), im: sel(a.w.im, b.w.im) } };
 }
 
 /** T iterations of block-coordinate descent from `init` (not disposed), recording the mean objective. */
 export async function blockDescent(init: HybridState, sys: MserSystem, opts: DescentOptions): Promise<GdResult> {
   const T = opts.iterations, every = opts.recordEvery ?? 10;
   const history = { iteration: [] as number[], objective: [] as number[] };
+  // keepBest: the best recorded iterate per channel and its objective [B]
+  let best: HybridState | undefined, bestObj: tf.Tensor | undefined;
   const record = (t: number, s: HybridState) => {
-    const o = tf.tidy(() => tf.mean(opts.objective(s)));
+    const per = opts.objective(s);
+    const o = tf.tidy(() => tf.mean(per));
     history.iteration.push(t);
     history.objective.push(o.dataSync()[0]);
     o.dispose();
+    if (!opts.keepBest) {
+      per.dispose();
+      return;
+    }
+    if (!best || !bestObj) {
+      const all = tf.tidy(() => tf.onesLike(per).cast('bool'));
+      best = selectState(all, s, s);
+      all.dispose();
+      bestObj = per;
+      return;
+    }
+    // a non-finite objective never replaces a finite best
+    const pick = tf.tidy(() => tf.logicalAnd(tf.isFinite(per), tf.less(per, bestObj as tf.Tensor)));
+    const nb = selectState(pick, s, best);
+    const no = tf.tidy(() => tf.where(pick, per, bestObj as tf.Tensor));
+    disposeState(best);
+    tf.dispose([bestObj, pick, per]);
+    best = nb;
+    bestObj = no;
   };
   let s = projectState(init, sys, opts);
   const ticker = new Ticker(opts.progress ?? silentProgress, opts.phase ?? 'block descent', T);
@@ -140,9 +174,16 @@ export async function blockDescent(init: HybridState, sys: MserSystem, opts: Des
     }
   } catch (e) {
     disposeState(s);
+    disposeState(best);
+    bestObj?.dispose();
     throw e;
   }
   ticker.end({ loss: history.objective[history.objective.length - 1] });
+  if (best) {
+    disposeState(s);
+    bestObj?.dispose();
+    return { state: best, history };
+  }
   return { state: s, history };
 }
 

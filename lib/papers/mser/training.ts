@@ -69,10 +69,13 @@ function gatherState(s: HybridState, idx: tf.Tensor1D): HybridState {
   return { thetaF: g(s.thetaF), v: { re: g(s.v.re), im: g(s.v.im) }, thetaU: g(s.thetaU), w: { re: g(s.w.re), im: g(s.w.im) } };
 }
 
-/** The network's design for channels h from their alignment starts (inference; the caller disposes it). */
-export function unfoldedDesign(net: UnfoldedNet, h: Complex, sym: { rng: Rng; count: number }): HybridState {
+/**
+ * The network's design for channels h from `init` (their starts, not disposed; default: the alignment
+ * starts) (inference; the caller disposes the design).
+ */
+export function unfoldedDesign(net: UnfoldedNet, h: Complex, sym: { rng: Rng; count: number }, opts: { init?: HybridState } = {}): HybridState {
   const sys = net.config.sys;
-  const init = alignmentInit(h, sys);
+  const init = opts.init ?? alignmentInit(h, sys);
   const s = sampleSymbols(sym.rng, { streams: totalStreams(sys), count: sym.count, modulation: sys.modulation });
   try {
     const out = tf.tidy(() => {
@@ -81,16 +84,24 @@ export function unfoldedDesign(net: UnfoldedNet, h: Complex, sym: { rng: Rng; co
     });
     return { thetaF: out.thetaF, v: { re: out.vRe, im: out.vIm }, thetaU: out.thetaU, w: { re: out.wRe, im: out.wIm } };
   } finally {
-    disposeState(init);
+    if (!opts.init) disposeState(init);
     disposeSymbols(s);
   }
+}
+
+/** Training and validation channels [n, K, N_r, N_t] complex and, optionally, their starts (not disposed; default: alignment). */
+export interface UnfoldedData {
+  trainH: Complex;
+  valH: Complex;
+  trainInit?: HybridState;
+  valInit?: HybridState;
 }
 
 /**
  * Train `net` in place on training channels `trainH` [n, K, N_r, N_t]; validation on `valH`.
  * Minibatches from `rng.fork('batches')`, symbol blocks from `rng.fork('symbols')`.
  */
-export async function trainUnfolded(net: UnfoldedNet, data: { trainH: Complex; valH: Complex }, settings: UnfoldedTrainSettings, rng: Rng, opts: { progress?: Progress; phase?: string } = {}): Promise<TrainedUnfolded> {
+export async function trainUnfolded(net: UnfoldedNet, data: UnfoldedData, settings: UnfoldedTrainSettings, rng: Rng, opts: { progress?: Progress; phase?: string } = {}): Promise<TrainedUnfolded> {
   const fn = 'trainUnfolded';
   checkUnfoldedTrainSettings(fn, settings);
   const sys = net.config.sys;
@@ -98,10 +109,11 @@ export async function trainUnfolded(net: UnfoldedNet, data: { trainH: Complex; v
   const rhoLoss = Math.sqrt(nv / 2);
   const n = data.trainH.re.shape[0] as number;
   if (n < settings.batchChannels) throw new Error(`${fn}(data.trainH): needs at least batchChannels = ${settings.batchChannels} channels; got ${n}`);
-  const starts = alignmentInit(data.trainH, sys);
-  const batches = rng.fork('batches'), symbols = rng.fork('symbols'), valSymbols = rng.fork('validation');
+  const starts = data.trainInit ?? alignmentInit(data.trainH, sys);
+  const batches = rng.fork('batches'), symbols = rng.fork('symbols');
   const validate = () => {
-    const d = unfoldedDesign(net, data.valH, { rng: valSymbols, count: settings.symbols });
+    // the same symbol block at every validation, so that parameters are compared on one objective
+    const d = unfoldedDesign(net, data.valH, { rng: rng.fork('validation'), count: settings.symbols }, { init: data.valInit });
     try {
       // parameters a diverging step left non-finite: never the best validation
       if (![d.thetaF, d.v.re, d.v.im, d.thetaU, d.w.re, d.w.im].every((t) => tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1))) return Infinity;
@@ -139,6 +151,6 @@ export async function trainUnfolded(net: UnfoldedNet, data: { trainH: Complex; v
     const start = history.validation[0]?.loss ?? Infinity;
     return { validation: { start, end: history.bestValidation?.loss ?? start }, history };
   } finally {
-    disposeState(starts);
+    if (!data.trainInit) disposeState(starts);
   }
 }

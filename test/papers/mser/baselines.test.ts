@@ -3,7 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../lib/core/random';
 import { qfunc } from '../../../lib/core/special';
 import { clusteredChannel } from '../../../lib/phy/channels';
-import { altMinDesign, exactSerFd, fdMmseDesign, ompDesign } from '../../../lib/papers/mser/baselines';
+import { altMinDesign, exactSerFd, fdAsHybrid, fdMmseDesign, fullyDigitalSystem, ompDesign } from '../../../lib/papers/mser/baselines';
+import { mserGd } from '../../../lib/papers/mser/gd';
+import { disposeSymbols, sampleSymbols } from '../../../lib/papers/mser/symbols';
+import { relativeSteps } from '../../../lib/papers/mser/tune';
 import { exactSer } from '../../../lib/papers/mser/evaluate';
 import { randomInit } from '../../../lib/papers/mser/init';
 import { MserSystem, noiseVarOf, symbolEnergy } from '../../../lib/papers/mser/system';
@@ -46,6 +49,34 @@ backendTest('OMP and MO-AltMin hybrid designs: hybrid states meeting (26) and th
     disposeState(s);
   }
   disposeState(rand);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  tf.dispose([ch.h.re, ch.h.im]);
+});
+
+backendTest('fully digital designs as hybrid states (DFT analog parts): the same exact SER as the fully digital evaluation; MSER GD with fixed phases lowers it', async () => {
+  const sys: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
+  const rng = new Rng('mser/fd-hybrid');
+  const ch = clusteredChannel(rng.fork('h'), { batch: 5, users: 2, txAntennas: 16, rxAntennas: 4, clusters: 2, raysPerCluster: 5 });
+  const nv = noiseVarOf(sys, 5);
+  const before = tf.memory().numTensors;
+  const fd = fdMmseDesign(ch.h, sys, nv);
+  const fds = fullyDigitalSystem(sys);
+  assert.equal(fds.txRf, 16);
+  assert.equal(fds.rxRf, 4);
+  const s = fdAsHybrid(fd, sys);
+  const a = exactSer(ch.h, s, fds, nv), b = exactSerFd(ch.h, fd, sys, nv);
+  a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) <= 1e-4 * b[i] + 1e-9, `#${i}: ${x} vs ${b[i]}`));
+  read(() => precoderPower(s)).forEach((p) => assert.ok(Math.abs(p * symbolEnergy('qpsk') - 1) < 1e-5));
+  const sym = sampleSymbols(rng.fork('s'), { streams: 4, count: 256, modulation: 'qpsk' });
+  const rho = Math.sqrt(nv / 2);
+  const steps = relativeSteps(ch.h, s, sym, { rho, eta: 0.003 });
+  const r = await mserGd(ch.h, s, sym, fds, { steps: { ...steps, thetaU: 0, thetaF: 0 }, rho, iterations: 30, keepBest: true });
+  read(() => tf.sub(r.state.thetaF, s.thetaF)).forEach((x) => assert.equal(x, 0));
+  assert.ok(r.history.objective[r.history.objective.length - 1] < r.history.objective[0], `objective ${r.history.objective}`);
+  assert.ok(mean(exactSer(ch.h, r.state, fds, nv)) < mean(a), 'MSER FD GD lowers the SER of the MMSE design');
+  disposeState(s);
+  disposeState(r.state);
+  disposeSymbols(sym);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
   tf.dispose([ch.h.re, ch.h.im]);
 });

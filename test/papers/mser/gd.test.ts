@@ -69,3 +69,29 @@ backendTest('Algorithm 1: bad input names the parameter and the allowed range', 
   disposeSymbols(sym);
   tf.dispose([h.re, h.im]);
 });
+
+backendTest('Algorithm 1 with keepBest: per channel the recorded iterate of lowest objective (never above the start), the last iterate otherwise; no leaks', async () => {
+  const rng = new Rng('mser/gd-best');
+  const b = 4;
+  const h = clusteredChannel(rng.fork('h'), { batch: b, users: SYS.users, txAntennas: SYS.txAntennas, rxAntennas: SYS.rxAntennas, clusters: 2 }).h;
+  const sym = sampleSymbols(rng.fork('s'), { streams: totalStreams(SYS), count: 64, modulation: 'qpsk' });
+  const rho = Math.sqrt(noiseVarOf(SYS, 10) / 2);
+  const init = randomInit(rng.fork('init'), b, SYS);
+  const start = read(() => mserObjective(h, init, sym, { rho }));
+  const before = tf.memory().numTensors;
+  // a step so large that descent is erratic: the last iterate can be worse than the start
+  const big = { v: 5, w: 5, thetaU: 5, thetaF: 5 };
+  const last = await mserGd(h, init, sym, SYS, { steps: big, rho, iterations: 12, recordEvery: 3 });
+  const best = await mserGd(h, init, sym, SYS, { steps: big, rho, iterations: 12, recordEvery: 3, keepBest: true });
+  const oLast = read(() => mserObjective(h, last.state, sym, { rho })), oBest = read(() => mserObjective(h, best.state, sym, { rho }));
+  oBest.forEach((o, i) => {
+    assert.ok(o <= start[i] * (1 + 1e-5) + 1e-7, `#${i}: best ${o} above the start ${start[i]}`);
+    assert.ok(o <= oLast[i] * (1 + 1e-5) + 1e-7, `#${i}: best ${o} above the last ${oLast[i]}`);
+  });
+  disposeState(last.state);
+  disposeState(best.state);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  disposeState(init);
+  disposeSymbols(sym);
+  tf.dispose([h.re, h.im]);
+});

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tuneSteps } from '../../../lib/papers/mser/tune';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../../lib/core/random';
+import { clusteredChannel } from '../../../lib/phy/channels';
+import { blockGradient, MSER_BLOCKS } from '../../../lib/papers/mser/gradients';
+import { alignmentInit } from '../../../lib/papers/mser/init';
+import { disposeSymbols, sampleSymbols } from '../../../lib/papers/mser/symbols';
+import { MserSystem, noiseVarOf } from '../../../lib/papers/mser/system';
+import { disposeState } from '../../../lib/papers/mser/transceiver';
+import { relativeSteps, tuneSteps } from '../../../lib/papers/mser/tune';
+import { backendTest, valuesOf as read } from '../../helpers';
 
 test('tuneSteps: best common μ of the grid, then per-block factors; every try recorded; non-finite scores never win; bad grids named', async () => {
   // separable score with its minimum at v = 0.1, w = 0.01, θ_U = 0.3, θ_F = 0.03 (in log10)
@@ -17,4 +26,30 @@ test('tuneSteps: best common μ of the grid, then per-block factors; every try r
   assert.equal(nan.steps.v, 0.02);
   await assert.rejects(tuneSteps(score, { grid: [] }), /opts\.grid/);
   await assert.rejects(tuneSteps(score, { grid: [0.1, -1] }), /opts\.grid\[1\]/);
+});
+
+backendTest('relativeSteps: the first step moves V and W by η of their RMS and every phase by η radians RMS', () => {
+  const sys: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
+  const rng = new Rng('mser/relsteps');
+  const h = clusteredChannel(rng.fork('h'), { batch: 3, users: 2, txAntennas: 16, rxAntennas: 4, clusters: 2, raysPerCluster: 5 }).h;
+  const s = alignmentInit(h, sys);
+  const sym = sampleSymbols(rng.fork('s'), { streams: 4, count: 64, modulation: 'qpsk' });
+  const rho = Math.sqrt(noiseVarOf(sys, 5) / 2), eta = 0.01;
+  const before = tf.memory().numTensors;
+  const st = relativeSteps(h, s, sym, { rho, eta });
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  const rms = (ts: tf.Tensor[]) => Math.sqrt(ts.reduce((a, t) => a + read(() => tf.mean(tf.square(t)))[0], 0));
+  for (const b of MSER_BLOCKS) {
+    const g = blockGradient(h, s, sym, { rho, block: b });
+    const gs = g.block === 'v' || g.block === 'w' ? [g.g.re, g.g.im] : [g.g as tf.Tensor];
+    const xs = b === 'v' ? [s.v.re, s.v.im] : b === 'w' ? [s.w.re, s.w.im] : [];
+    const move = st[b] * rms(gs), want = eta * (xs.length ? rms(xs) : 1);
+    assert.ok(Math.abs(move / want - 1) < 1e-4, `${b}: ${move} vs ${want}`);
+    tf.dispose(gs);
+    g.objective?.dispose();
+  }
+  assert.throws(() => relativeSteps(h, s, sym, { rho, eta: 0 }), /opts\.eta/);
+  disposeState(s);
+  disposeSymbols(sym);
+  tf.dispose([h.re, h.im]);
 });
