@@ -278,6 +278,8 @@ function expNeg(x: number): number {
   const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720))))));
   return POW2_NEG_INT[kk >> 5] * POW2_NEG_FRAC[kk & 31] * p;
 }
+/** e^{−80}: the density's value at and below the floor */
+const E_FLOOR = expNeg(EXP_FLOOR);
 
 interface KdePlan {
   d: number;
@@ -297,9 +299,11 @@ interface KdePlan {
   /** digit[t·gMax + i]: the symbol (0…A−1) of the i-th stream of its group in the pattern of table entry t */
   digit: Int32Array;
   gMax: number;
-  /** S [D, J] */
+  /** S [D, J] and its squares (Re S)², (Im S)² */
   sRe: Float64Array;
   sIm: Float64Array;
+  sRe2: Float64Array;
+  sIm2: Float64Array;
 }
 
 /** Group sizes for the look-up: the g minimising ⌈D/g⌉·(table build + J look-ups), A^g ≤ 4096. */
@@ -359,7 +363,8 @@ function makePlan(fn: string, sym: SymbolBlockF64): KdePlan {
       for (let i = 0; i < n; i++, rest = Math.floor(rest / a)) digit[(tOff[q] + t) * g + i] = rest % a;
     }
   }
-  return { d, j, a, alphaRe, alphaIm, groups, groupStart, tOff, tSize, idx, digit, gMax: g, sRe: sym.re, sIm: sym.im };
+  return { d, j, a, alphaRe, alphaIm, groups, groupStart, tOff, tSize, idx, digit, gMax: g, sRe: sym.re, sIm: sym.im,
+    sRe2: sym.re.map((v) => v * v), sIm2: sym.im.map((v) => v * v) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,12 +408,7 @@ class Kernel {
   readonly tRe: Float64Array; readonly tIm: Float64Array; // KDE tables
   readonly bRe: Float64Array; readonly bIm: Float64Array; // KDE bins
   readonly margRe: Float64Array; readonly margIm: Float64Array;
-  readonly zRe: Float64Array; readonly zIm: Float64Array; // Z of one row [J]
-  readonly gaRe: Float64Array; readonly gaIm: Float64Array; // Γ of one row [J]
   readonly plan: KdePlan;
-  /** exps evaluated (not floored) and margins seen, for diagnostics */
-  evaluated = 0;
-  seen = 0;
 
   constructor(sys: MserSystem, plan: KdePlan, readonly h: ChannelsF64, readonly rhoAll: Float64Array) {
     this.nt = sys.txAntennas; this.rt = sys.txRf; this.k = sys.users; this.nr = sys.rxAntennas; this.rr = sys.rxRf; this.dk = sys.streams;
@@ -435,7 +435,6 @@ class Kernel {
     this.tRe = z(plan.tSize); this.tIm = z(plan.tSize);
     this.bRe = z(plan.tSize); this.bIm = z(plan.tSize);
     this.margRe = z(plan.gMax * plan.a); this.margIm = z(plan.gMax * plan.a);
-    this.zRe = z(plan.j); this.zIm = z(plan.j); this.gaRe = z(plan.j); this.gaIm = z(plan.j);
   }
 
   /** Channel b's H and state into the workspace, and the caches F, U, HF. */
@@ -607,9 +606,8 @@ class Kernel {
    */
   kde(): void {
     const p = this.plan;
-    const { d, mRe, mIm, eRe, eIm, tRe, tIm, bRe, bIm, margRe, margIm, zRe, zIm, gaRe, gaIm } = this;
-    const { j, a, alphaRe, alphaIm, groups: G, groupStart, tOff, idx, digit, gMax, sRe, sIm } = p;
-    let evaluated = 0;
+    const { d, mRe, mIm, eRe, eIm, tRe, tIm, bRe, bIm, margRe, margIm } = this;
+    const { j, a, alphaRe, alphaIm, groups: G, groupStart, tOff, idx, digit, gMax, sRe, sIm, sRe2, sIm2 } = p;
     for (let row = 0; row < d; row++) {
       // tables T_γ[t] = Σ_{e∈γ} M_row,e s_e(t)
       for (let q = 0; q < G; q++) {
@@ -631,57 +629,44 @@ class Kernel {
           size *= a;
         }
       }
-      // Z_row,j = Σ_γ T_γ[pattern of column j in γ]
-      for (let c = 0; c < j; c++) {
-        const t = idx[c];
-        zRe[c] = tRe[t];
-        zIm[c] = tIm[t];
-      }
-      for (let q = 1; q < G; q++) {
-        const o = q * j;
-        for (let c = 0; c < j; c++) {
-          const t = idx[o + c];
-          zRe[c] += tRe[t];
-          zIm[c] += tIm[t];
-        }
-      }
-      // Γ_row,j (zero where the exponent is at or below the floor)
-      const rho = this.rho[row], inv = 1 / rho, kf = -INV_SQRT_2PI / (j * rho);
+      // one pass over the columns: Z_row,j = Σ_γ T_γ[pattern of j in γ]; the exponents
+      // x = −(Re Z·Re S/ϱ)²/2, y likewise; Γ = kf·(e^{max(x, −80)} Re S + j e^{max(y, −80)} Im S); and Γ into
+      // the bins B_γ[pattern of j in γ] (exp only above the floor: a floored entry is E_FLOOR, as in ./gradients)
+      const rho = this.rho[row], kf = -INV_SQRT_2PI / (j * rho), c0 = -0.5 / (rho * rho);
       const so = row * j;
-      let any = 0;
-      for (let c = 0; c < j; c++) {
-        const sr = sRe[so + c], si = sIm[so + c];
-        const ar = zRe[c] * sr * inv, ci = zIm[c] * si * inv;
-        const xr = -0.5 * ar * ar, xi = -0.5 * ci * ci;
-        let gr = 0, gi = 0;
-        if (xr > EXP_FLOOR) {
-          gr = kf * expNeg(xr) * sr;
-          any++;
-        }
-        if (xi > EXP_FLOOR) {
-          gi = kf * expNeg(xi) * si;
-          any++;
-        }
-        gaRe[c] = gr;
-        gaIm[c] = gi;
-      }
-      evaluated += any;
-      const eo = row * d;
-      if (any === 0) {
-        for (let e = 0; e < d; e++) eRe[eo + e] = eIm[eo + e] = 0;
-        continue;
-      }
-      // bins B_γ[t] = Σ_{j: pattern t in γ} Γ_row,j
       bRe.fill(0);
       bIm.fill(0);
-      for (let q = 0; q < G; q++) {
-        const o = q * j;
+      if (G === 2) {
         for (let c = 0; c < j; c++) {
-          const t = idx[o + c];
-          bRe[t] += gaRe[c];
-          bIm[t] += gaIm[c];
+          const t0 = idx[c], t1 = idx[j + c];
+          const zr = tRe[t0] + tRe[t1], zi = tIm[t0] + tIm[t1];
+          const x = c0 * zr * zr * sRe2[so + c], y = c0 * zi * zi * sIm2[so + c];
+          const gr = kf * (x > EXP_FLOOR ? expNeg(x) : E_FLOOR) * sRe[so + c];
+          const gi = kf * (y > EXP_FLOOR ? expNeg(y) : E_FLOOR) * sIm[so + c];
+          bRe[t0] += gr;
+          bIm[t0] += gi;
+          bRe[t1] += gr;
+          bIm[t1] += gi;
+        }
+      } else {
+        for (let c = 0; c < j; c++) {
+          let zr = 0, zi = 0;
+          for (let q = 0; q < G; q++) {
+            const t = idx[q * j + c];
+            zr += tRe[t];
+            zi += tIm[t];
+          }
+          const x = c0 * zr * zr * sRe2[so + c], y = c0 * zi * zi * sIm2[so + c];
+          const gr = kf * (x > EXP_FLOOR ? expNeg(x) : E_FLOOR) * sRe[so + c];
+          const gi = kf * (y > EXP_FLOOR ? expNeg(y) : E_FLOOR) * sIm[so + c];
+          for (let q = 0; q < G; q++) {
+            const t = idx[q * j + c];
+            bRe[t] += gr;
+            bIm[t] += gi;
+          }
         }
       }
+      const eo = row * d;
       // E_row,e = Σ_t B_γ(e)[t] conj(s_e(t)), by the marginals of the bins over each stream's symbol
       for (let q = 0; q < G; q++) {
         const n = groupStart[q + 1] - groupStart[q];
@@ -710,8 +695,6 @@ class Kernel {
         }
       }
     }
-    this.evaluated += evaluated;
-    this.seen += 2 * d * j;
   }
 
   /** P̃ = (1/J) Σ_{d,j} Q(a_dj) + Q(c_dj) at M (in mRe/mIm), float64. */
@@ -1126,22 +1109,11 @@ export async function mserGdF64(h: Complex | ChannelsF64, init: HybridState | Hy
   return { state: stateFromF64(s), stateF64: s, history };
 }
 
-/** The share of densities φ evaluated rather than floored in one iteration at `s` (diagnostics; tests). */
-export function evaluatedDensityShare(h: ChannelsF64, s: HybridStateF64, sym: SymbolBlockF64, sys: MserSystem, opts: GdIterationF64Options): number {
-  const fn = 'evaluatedDensityShare';
-  const { kernel, b } = prepare(fn, h, s, sym, sys, opts?.rho, opts?.steps);
-  const work = cloneStateF64(s);
-  for (let c = 0; c < b; c++) {
-    kernel.load(work, c);
-    kernel.iterate(opts.steps, opts.normaliseCombiner !== false);
-  }
-  return kernel.evaluated / Math.max(1, kernel.seen);
-}
-
 function emptyPlan(d: number): KdePlan {
   const z = new Int32Array(1);
   return {
     d, j: 0, a: 1, alphaRe: new Float64Array(1), alphaIm: new Float64Array(1), groups: 0, groupStart: z, tOff: z, tSize: 0,
     idx: new Int32Array(0), digit: new Int32Array(0), gMax: 1, sRe: new Float64Array(0), sIm: new Float64Array(0),
+    sRe2: new Float64Array(0), sIm2: new Float64Array(0),
   };
 }

@@ -11,6 +11,7 @@
  *
  * Both are then projected (26) with unit combiner columns (./gd `projectState`).
  */
+import * as tf from '@tensorflow/tfjs';
 import type { Complex } from '../../core/complex';
 import type { Rng } from '../../core/random';
 import { altMinDesign } from './baselines';
@@ -26,16 +27,42 @@ export function checkStart(fn: string, what: string, s: unknown): asserts s is M
   if (!MSER_STARTS.includes(s as MserStart)) throw new Error(`${fn}(${what}): one of ${MSER_STARTS.map((x) => `'${x}'`).join(', ')}; got ${String(s)}`);
 }
 
+/** The states' channels one after the other [ΣB, …] (new tensors). */
+export function concatStates(states: readonly HybridState[]): HybridState {
+  const c = (f: (s: HybridState) => tf.Tensor) => tf.concat(states.map(f), 0);
+  return { thetaF: c((s) => s.thetaF), v: { re: c((s) => s.v.re), im: c((s) => s.v.im) }, thetaU: c((s) => s.thetaU), w: { re: c((s) => s.w.re), im: c((s) => s.w.im) } };
+}
+
 /**
  * The start of channels h [B, K, N_r, N_t] complex, projected: → a state the caller disposes.
- * `noiseVar` (σ²) and `rng` are used by `'mo'` only (the MMSE target and MO's random phases).
+ * `noiseVar` (σ²) and `rng` are used by `'mo'` only (the MMSE target and MO's random phases): channel i
+ * draws from `rng.fork('ch<i>')`, so the start of a channel does not depend on the others in the batch
+ * (the first n channels of a set get the same starts alone as in the whole set).
  */
 export function designStart(h: Complex, sys: MserSystem, opts: { start: MserStart; noiseVar: number; rng: Rng }): HybridState {
   checkStart('designStart', 'opts.start', opts.start);
-  const raw = opts.start === 'alignment' ? alignmentInit(h, sys) : altMinDesign(h, sys, opts.noiseVar, opts.rng);
+  const raw = opts.start === 'alignment' ? alignmentInit(h, sys) : moPerChannel(h, sys, opts.noiseVar, opts.rng);
   try {
     return projectState(raw, sys);
   } finally {
     disposeState(raw);
+  }
+}
+
+function moPerChannel(h: Complex, sys: MserSystem, noiseVar: number, rng: Rng): HybridState {
+  const B = h.re.shape[0] as number;
+  const parts: HybridState[] = [];
+  try {
+    for (let i = 0; i < B; i++) {
+      const hi = { re: tf.slice(h.re, [i], [1]), im: tf.slice(h.im, [i], [1]) };
+      try {
+        parts.push(altMinDesign(hi, sys, noiseVar, rng.fork(`ch${i}`)));
+      } finally {
+        tf.dispose([hi.re, hi.im]);
+      }
+    }
+    return concatStates(parts);
+  } finally {
+    parts.forEach(disposeState);
   }
 }

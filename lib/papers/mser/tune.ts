@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Complex } from '../../core/complex';
 import { checkFinite } from '../../core/validate';
-import { GdStepSizes } from './gd';
+import { GdStepSizes, GradientOf } from './gd';
 import { blockGradient, MSER_BLOCKS } from './gradients';
 import type { KernelWidth } from './kde';
 import type { SymbolBlock } from './symbols';
@@ -60,14 +60,17 @@ export async function tuneSteps(score: (steps: GdStepSizes) => Promise<number> |
  * Step sizes by relative move (ours): μ_X = η·rms(X)/rms(g_X) for V and W, and μ_θ = η/rms(g_θ) for the
  * phases (a move of η radians RMS), with the gradients (16)–(21) of every block at `state`, RMS over the
  * whole batch. One η then fits every SNR and start, where a common μ spans five decades between blocks
- * (measured: μ_θF/μ_V ≈ 10⁵ at 15 dB); `tuneSteps` can refine the result per block.
+ * (measured: μ_θF/μ_V ≈ 10⁵ at 15 dB); `tuneSteps` can refine the result per block. `gradient` gives another
+ * objective's block gradients (the MMSE GD's).
  */
-export function relativeSteps(h: Complex, state: HybridState, sym: SymbolBlock, opts: { rho: KernelWidth; eta: number }): GdStepSizes {
+export function relativeSteps(h: Complex, state: HybridState, sym: SymbolBlock, opts: { rho: KernelWidth; eta: number; gradient?: GradientOf }): GdStepSizes {
   checkFinite('relativeSteps', 'opts.eta (η)', opts.eta, 0, false);
   const rms = (ts: tf.Tensor[]) => tf.tidy(() => Math.sqrt(ts.reduce((a, t) => a + tf.mean(tf.square(t)).dataSync()[0], 0)));
   const out = {} as GdStepSizes;
   for (const b of MSER_BLOCKS) {
-    const g = blockGradient(h, state, sym, { rho: opts.rho, block: b, objective: false });
+    // another objective's gradients (./mmse) when given, else the MSER ones (16)–(21)
+    const g = opts.gradient ? opts.gradient(state, b) : blockGradient(h, state, sym, { rho: opts.rho, block: b, objective: false });
+    g.objective?.dispose();
     try {
       const gr = g.block === 'v' || g.block === 'w' ? rms([g.g.re, g.g.im]) : rms([g.g as tf.Tensor]);
       const xr = b === 'v' ? rms([state.v.re, state.v.im]) : b === 'w' ? rms([state.w.re, state.w.im]) : 1;

@@ -1,0 +1,151 @@
+/**
+ * Parameter sets of the MSER hybrid-beamforming notebook. Every field gives the paper's value (§VI-A and
+ * §VI-B unless said) beside ours. `paper` is the paper's configuration (days of compute here);
+ * `reproduce` keeps the paper's system and network size and shrinks the channel counts, iterations and
+ * training steps to fit about an hour on two cores; `quick` shrinks everything to run inside `npm test`.
+ *
+ * SNR axes are the paper's; our channel runs at SNR + `channel.snrOffsetDb` (δ, from the calibration
+ * experiment `calibrateChannel`: the paper states neither its cluster count N_C nor its SNR definition).
+ */
+import { checkFinite, checkPositiveInt } from '../../core/validate';
+import type { CnnTrainSettings } from './cnn';
+import { MserStart } from './starts';
+import { MserSystem, PAPER_SYSTEM } from './system';
+import type { UnfoldedTrainSettings } from './training';
+
+export type MserPresetName = 'quick' | 'reproduce' | 'paper';
+export const MSER_PRESET_NAMES: readonly MserPresetName[] = ['quick', 'reproduce', 'paper'];
+
+export interface MserChannel {
+  /** N_C, clusters (paper: not given; ours from the calibration) */
+  clusters: number;
+  /** N_R, rays per cluster (paper: not given; ours 10) */
+  raysPerCluster: number;
+  /** angular spread per cluster, degrees (paper: not given; ours 7.5°, Laplacian) */
+  angularSpreadDeg: number;
+  /** δ: our SNR = the paper's + δ (calibrated against Table I's GD column) */
+  snrOffsetDb: number;
+}
+
+export interface MserGdSettings {
+  /** T, iterations (paper: 500) */
+  iterations: number;
+  /** J, sampled transmit vectors (paper: not given; the issue's 512) */
+  symbols: number;
+  /** starts, best of them per channel by exact SER (paper: 50 random starts; ours the MO design and the alignment start) */
+  starts: MserStart[];
+  /** candidate relative steps η (./tune relativeSteps), the best on the tuning channels kept per SNR (paper: μ not given) */
+  etaGrid: number[];
+  /** record (and keep the best iterate) every this many iterations */
+  recordEvery: number;
+}
+
+export interface MserUnfoldedSettings {
+  /** L (paper: 15) */
+  layers: number;
+  /** the start of every channel (paper: channel alignment; ours the MO design, see ./starts) */
+  start: MserStart;
+  /** training (Algorithm 2) without the SNR, which is each point's */
+  train: Omit<UnfoldedTrainSettings, 'snrDb'>;
+}
+
+export interface MserCnnSettings {
+  /** 'paper': 17 layers per sub-network (ours, sizes not given); 'small': the test size */
+  size: 'paper' | 'small';
+  train: Omit<CnnTrainSettings, 'snrDb' | 'objective'>;
+  /** training channels (paper: 10 000, inferred from Tables II–III) */
+  trainChannels: number;
+}
+
+export interface MserPreset {
+  name: MserPresetName;
+  sys: MserSystem;
+  channel: MserChannel;
+  /** Fig. 8 SNR grid, paper's dB (paper: Table I at 5, 15, 25; Fig. 8's axis not in the text) */
+  snrDb: number[];
+  /** the SNR of Table I's 90 % claim, Figs. 5–7's training curves (paper: 20 dB for Figs. 5–7, Tables II–III) */
+  headlineSnrDb: number;
+  /** SNRs the CNNs are trained at (each its own network; ours fewer than the grid in reproduce: the CNN costs ≈ 2 s a step) */
+  cnnSnrDb: number[];
+  /** test channels (paper: 5000) */
+  testChannels: number;
+  /** channels the GD step sizes are tuned on (ours) */
+  tuneChannels: number;
+  /** training / validation channels of the unfolded network (paper: 500 / not given) */
+  trainChannels: number;
+  valChannels: number;
+  gd: MserGdSettings;
+  /** MMSE-based GD (the same engine on the MSE): iterations and η grid */
+  mmseGd: { iterations: number; etaGrid: number[] };
+  unfolded: MserUnfoldedSettings;
+  cnn: MserCnnSettings;
+  /** Figs. 5–7 at the headline SNR: batch sizes N, initial learning rates η₀, layer counts L (paper: not listed except L = 6…18) */
+  curves: { batchSizes: number[]; learningRates: number[]; layers: number[]; steps: number };
+  /** calibration: cluster counts tried, channels, GD iterations (ours) */
+  calibration: { clusters: number[]; channels: number; iterations: number; snrDb: number[]; offsets: number[] };
+  /** training seeds of the headline unfolded network (the 90 % claim is decided over them) */
+  replicates: number;
+  seed: number;
+}
+
+const sys = PAPER_SYSTEM;
+const channel: MserChannel = { clusters: 2, raysPerCluster: 10, angularSpreadDeg: 7.5, snrOffsetDb: 0 };
+const trainPaper: Omit<UnfoldedTrainSettings, 'snrDb'> = {
+  steps: 100, // paper: not given (the learning rate has fallen 2⁻¹⁰ by then)
+  batchChannels: 20,
+  symbols: 128, // J of the loss, ours
+  learningRate: 0.02,
+  halveEvery: 10,
+  optimizer: 'sgd',
+  validateEvery: 5,
+};
+const offsets = Array.from({ length: 41 }, (_, i) => -20 + i * 0.5);
+
+export const MSER_PRESETS: Readonly<Record<MserPresetName, MserPreset>> = {
+  quick: {
+    name: 'quick', sys: { ...sys, txAntennas: 16, txRf: 4, rxAntennas: 4, rxRf: 2, streams: 2 }, channel,
+    snrDb: [5, 15, 25], headlineSnrDb: 15, cnnSnrDb: [15], testChannels: 16, tuneChannels: 8, trainChannels: 40, valChannels: 12,
+    gd: { iterations: 30, symbols: 64, starts: ['mo'], etaGrid: [0.003, 0.01], recordEvery: 5 },
+    mmseGd: { iterations: 30, etaGrid: [0.003, 0.01] },
+    unfolded: { layers: 3, start: 'mo', train: { ...trainPaper, steps: 8, batchChannels: 8, symbols: 32, optimizer: 'adam', learningRate: 0.01, validateEvery: 4 } },
+    cnn: { size: 'small', trainChannels: 40, train: { steps: 8, batchChannels: 8, learningRate: 1e-3, symbols: 32, validateEvery: 4, optimizer: 'adam' } },
+    curves: { batchSizes: [4, 8], learningRates: [0.005, 0.02], layers: [2, 3], steps: 6 },
+    calibration: { clusters: [1, 2], channels: 6, iterations: 20, snrDb: [0, 10, 20], offsets },
+    replicates: 1, seed: 20,
+  },
+  reproduce: {
+    name: 'reproduce', sys, channel,
+    snrDb: [5, 15, 25], headlineSnrDb: 15, cnnSnrDb: [5, 15, 25], testChannels: 100, tuneChannels: 20, trainChannels: 500, valChannels: 40,
+    gd: { iterations: 200, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.001, 0.003, 0.01], recordEvery: 10 },
+    mmseGd: { iterations: 200, etaGrid: [0.001, 0.003, 0.01] },
+    unfolded: { layers: 15, start: 'mo', train: { ...trainPaper, steps: 40, optimizer: 'adam', learningRate: 0.01 } },
+    cnn: { size: 'paper', trainChannels: 2000, train: { steps: 150, batchChannels: 20, learningRate: 1e-3, symbols: 128, validateEvery: 25, optimizer: 'adam' } },
+    curves: { batchSizes: [5, 10, 20, 50], learningRates: [0.005, 0.01, 0.02, 0.05], layers: [6, 9, 12, 15, 18], steps: 30 },
+    calibration: { clusters: [1, 2, 3], channels: 30, iterations: 100, snrDb: [-10, -5, 0, 5, 10, 15, 20, 25], offsets },
+    replicates: 3, seed: 20,
+  },
+  paper: {
+    name: 'paper', sys, channel,
+    snrDb: [0, 5, 10, 15, 20, 25, 30], headlineSnrDb: 15, cnnSnrDb: [0, 5, 10, 15, 20, 25, 30], testChannels: 5000, tuneChannels: 60, trainChannels: 500, valChannels: 100,
+    gd: { iterations: 500, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.001, 0.003, 0.01], recordEvery: 10 },
+    mmseGd: { iterations: 500, etaGrid: [0.001, 0.003, 0.01] },
+    unfolded: { layers: 15, start: 'mo', train: trainPaper },
+    cnn: { size: 'paper', trainChannels: 10_000, train: { steps: 3000, batchChannels: 20, learningRate: 1e-3, symbols: 128, validateEvery: 100, optimizer: 'adam' } },
+    curves: { batchSizes: [5, 10, 20, 50], learningRates: [0.005, 0.01, 0.02, 0.05], layers: [6, 9, 12, 15, 18], steps: 100 },
+    calibration: { clusters: [1, 2, 3, 4, 5], channels: 60, iterations: 200, snrDb: [-10, -5, 0, 5, 10, 15, 20, 25, 30], offsets },
+    replicates: 3, seed: 20,
+  },
+};
+
+export function mserPreset(name: string): MserPreset {
+  const p = MSER_PRESETS[name as MserPresetName];
+  if (!p) throw new Error(`mserPreset(name): must be one of ${MSER_PRESET_NAMES.join(', ')}; got ${JSON.stringify(name)}`);
+  return p;
+}
+
+/** A preset with the calibrated channel (N_C, δ) in place of the preset's. */
+export function withChannel(p: MserPreset, c: Pick<MserChannel, 'clusters' | 'snrOffsetDb'>): MserPreset {
+  checkPositiveInt('withChannel', 'c.clusters (N_C)', c.clusters);
+  checkFinite('withChannel', 'c.snrOffsetDb (δ)', c.snrOffsetDb);
+  return { ...p, channel: { ...p.channel, clusters: c.clusters, snrOffsetDb: c.snrOffsetDb } };
+}
