@@ -11,25 +11,25 @@ import type { Complex } from '../../core/complex';
 import { Rng } from '../../core/random';
 import { meanSe, MeanSe } from '../../kit/stats';
 import { clusteredChannel, ClusteredChannel } from '../../phy/channels';
+import type { TrainHistory } from '../../train/loop';
 import { Progress, silentProgress } from '../../train/progress';
 import { exactSerFd, fdAsHybrid, fdMmseDesign, fullyDigitalSystem, ompDesign } from './baselines';
 import { fitSnrOffset, OffsetFit, SerPoint } from './calibration';
 import { buildCnn, cnnDesign, cnnPreset, CnnNet, trainCnn } from './cnn';
 import { exactSer } from './evaluate';
 import { GdStepSizes, mserGd } from './gd';
-import { mmseGd, mseBlockGradient } from './mmse';
-import type { MserBlock } from './gradients';
+import { mmseGd } from './mmse';
 import { paperGdPoints, PAPER_TABLE1 } from './paperTables';
 import { MserPreset } from './presets';
 import { designStart, MserStart } from './starts';
 import { disposeSymbols, sampleSymbols, SymbolBlock } from './symbols';
 import { MserSystem, noiseVarOf, totalStreams } from './system';
 import { disposeState, HybridState } from './transceiver';
-import { relativeSteps } from './tune';
 import { buildUnfolded, UnfoldedNet } from './unfolded';
 import { TrainedUnfolded, trainUnfolded, unfoldedDesign } from './training';
 
-export type ChannelPurpose = 'test' | 'train' | 'val' | 'tune' | 'cnn-train';
+/** 'train#r': replicate r's own training channels */
+export type ChannelPurpose = 'test' | 'train' | 'val' | 'tune' | 'cnn-train' | `train#${number}`;
 
 /** The preset's clustered channels for one purpose (one stream per purpose: adding channels to one never shifts another). */
 export function channelSet(p: MserPreset, purpose: ChannelPurpose, count: number, opts: { clusters?: number; sys?: MserSystem } = {}): ClusteredChannel {
@@ -116,7 +116,7 @@ interface GdRun {
 
 /** MSER GD (Algorithm 1, keepBest) from `init` with fixed steps; → the exact SER per channel (each channel on its own). */
 async function runMserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: MserSystem, o: GdRun): Promise<Float64Array> {
-  const r = await mserGd(h, init, sym, sys, { steps: o.steps, rho: Math.sqrt(o.noiseVar / 2), iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, progress: o.progress, phase: o.phase });
+  const r = await mserGd(h, init, sym, sys, { steps: o.steps, rho: Math.sqrt(o.noiseVar / 2), iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, normalisedSteps: true, progress: o.progress, phase: o.phase });
   try {
     return exactSer(h, r.state, sys, o.noiseVar);
   } finally {
@@ -125,7 +125,7 @@ async function runMserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: M
 }
 
 async function runMmseGd(h: Complex, init: HybridState, sys: MserSystem, o: GdRun): Promise<Float64Array> {
-  const r = await mmseGd(h, init, sys, { steps: o.steps, noiseVar: o.noiseVar, iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, progress: o.progress, phase: o.phase });
+  const r = await mmseGd(h, init, sys, { steps: o.steps, noiseVar: o.noiseVar, iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, normalisedSteps: true, progress: o.progress, phase: o.phase });
   try {
     return exactSer(h, r.state, sys, o.noiseVar);
   } finally {
@@ -144,14 +144,15 @@ export interface BaselinePoint {
  * The non-learned schemes of Fig. 8 at one SNR on the test channels: the fully digital MMSE design, OMP
  * and MO-AltMin (its hybrid approximations), MMSE hybrid GD and MSER hybrid GD from the MO design, MSER
  * hybrid GD best of the preset's starts, MSER fully digital GD from the fully digital MMSE design.
- * Step sizes are fixed on the tuning channels (relative steps, ./tune: η of `etaGrid` with the best mean
- * exact SER there, then μ from the tuning channels' starts), so each test channel's design depends on
- * that channel alone: `channels` may be the first n test channels and gives the same numbers for them.
+ * Every GD takes relative steps per channel (./gd `normalisedSteps`, ours) of size η, the η of `etaGrid`
+ * with the best mean exact SER on the tuning channels, so each test channel's design depends on that
+ * channel alone: `channels` may be the first n test channels and gives the same numbers for them
+ * (with `tuned`, a run's chosen η, the tuning is skipped).
  */
-export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress?: Progress; channels?: ClusteredChannel; sys?: MserSystem } = {}): Promise<BaselinePoint> {
+export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress?: Progress; channels?: ClusteredChannel; sys?: MserSystem; tuned?: { mser: number; mmse: number } } = {}): Promise<BaselinePoint> {
   const sys = opts.sys ?? p.sys;
   const progress = opts.progress ?? silentProgress;
-  const our = ourSnrDb(p, snrDb), nv = noiseVarOf(sys, our), rho = Math.sqrt(nv / 2);
+  const our = ourSnrDb(p, snrDb), nv = noiseVarOf(sys, our);
   const rng = new Rng(p.seed).fork(`baselines/${snrDb}`);
   const test = opts.channels ?? channelSet(p, 'test', p.testChannels, { sys });
   const tune = channelSet(p, 'tune', p.tuneChannels, { sys });
@@ -170,11 +171,13 @@ export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress
     const base = { noiseVar: nv, iterations: p.gd.iterations, recordEvery: p.gd.recordEvery, progress };
     // tuning: η of MSER GD and of MMSE GD from the MO start of the tuning channels
     const tuneMo = startOf(tune, 'mo', 'tune');
-    const mserSteps = (st: HybridState, eta: number, h = tune.h) => relativeSteps(h, st, sym, { rho, eta });
-    const mseGrad = (st: HybridState, b: MserBlock) => mseBlockGradient(tune.h, st, sys, nv, b);
-    const mmseSteps = (eta: number) => relativeSteps(tune.h, tuneMo, sym, { rho, eta, gradient: mseGrad });
-    const mserEta = await tuneEta(p.gd.etaGrid, (eta) => runMserGd(tune.h, tuneMo, sym, sys, { ...base, steps: mserSteps(tuneMo, eta), phase: `tune MSER GD η=${eta} (${snrDb} dB)` }));
-    const mmseEta = await tuneEta(p.mmseGd.etaGrid, (eta) => runMmseGd(tune.h, tuneMo, sys, { ...base, iterations: p.mmseGd.iterations, steps: mmseSteps(eta), phase: `tune MMSE GD η=${eta} (${snrDb} dB)` }));
+    // relative steps per channel (./gd normalisedSteps): μ = η for every block
+    const mserSteps = (_st: HybridState, eta: number): GdStepSizes => ({ v: eta, w: eta, thetaU: eta, thetaF: eta });
+    const mmseSteps = (eta: number) => mserSteps(tuneMo, eta);
+    // `tuned`: a run's chosen η (re-checking a saved run), else tune now
+    const given = (eta: number) => Promise.resolve({ eta, tried: [] as { eta: number; ser: number }[] });
+    const mserEta = opts.tuned ? await given(opts.tuned.mser) : await tuneEta(p.gd.etaGrid, (eta) => runMserGd(tune.h, tuneMo, sym, sys, { ...base, steps: mserSteps(tuneMo, eta), phase: `tune MSER GD η=${eta} (${snrDb} dB)` }));
+    const mmseEta = opts.tuned ? await given(opts.tuned.mmse) : await tuneEta(p.mmseGd.etaGrid, (eta) => runMmseGd(tune.h, tuneMo, sys, { ...base, iterations: p.mmseGd.iterations, steps: mmseSteps(eta), phase: `tune MMSE GD η=${eta} (${snrDb} dB)` }));
 
     const fd = fdMmseDesign(test.h, sys, nv);
     await timed('fd-mmse', () => exactSerFd(test.h, fd, sys, nv));
@@ -186,7 +189,7 @@ export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress
     const t0 = Date.now();
     for (const s of p.gd.starts) {
       const init = s === 'mo' ? mo : startOf(test, s, 'test');
-      const steps = s === 'mo' ? mserSteps(tuneMo, mserEta.eta) : mserSteps(startOf(tune, s, 'tune'), mserEta.eta);
+      const steps = mserSteps(init, mserEta.eta);
       perStart.push(await runMserGd(test.h, init, sym, sys, { ...base, steps, phase: `MSER GD from ${s} (${snrDb} dB)` }));
     }
     const seconds = (Date.now() - t0) / 1000;
@@ -194,8 +197,7 @@ export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress
     schemes.push({ scheme: 'mser-gd', ser: bestOf(perStart), seconds, eta: mserEta.eta, tuned: mserEta.tried });
     const fds = fullyDigitalSystem(sys);
     await timed('mser-fd-gd', () => {
-      const tuneFd = own(fdAsHybrid(fdMmseDesign(tune.h, sys, nv), sys));
-      const steps = { ...relativeSteps(tune.h, tuneFd, sym, { rho, eta: mserEta.eta }), thetaU: 0, thetaF: 0 };
+      const steps = { ...mserSteps(mo, mserEta.eta), thetaU: 0, thetaF: 0 };
       return runMserGd(test.h, own(fdAsHybrid(fd, sys)), sym, fds, { ...base, steps, phase: `MSER FD GD (${snrDb} dB)` });
     }, { eta: mserEta.eta });
     return { snrDb, ourSnrDb: our, schemes };
@@ -230,26 +232,41 @@ export interface UnfoldedVariant {
 
 /**
  * Train the unfolded network (27)–(31) at one SNR (paper's dB): the preset's training and validation
- * channels, every channel starting from `unfolded.start`, the steps μ of relative size η (the GD's
- * tuned η, or `eta`), Algorithm 2 with the preset's settings and the variant's overrides.
+ * channels, every channel starting from `unfolded.start`, steps μ of relative size η (./tune
+ * relativeSteps on the training channels' starts) with η given or, by default, the η of `gd.etaGrid`
+ * whose untrained network (L iterations of Algorithm 1) has the lowest validation SER; then Algorithm 2
+ * with the preset's settings and the variant's overrides.
  */
-export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta: number; variant?: UnfoldedVariant; progress?: Progress; sys?: MserSystem }): Promise<UnfoldedRun> {
+export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: number; variant?: UnfoldedVariant; progress?: Progress; sys?: MserSystem } = {}): Promise<UnfoldedRun> {
   const sys = o.sys ?? p.sys, v = o.variant ?? {};
   const nv = noiseVarOf(sys, ourSnrDb(p, snrDb));
   const rng = new Rng(p.seed).fork(`unfolded/${snrDb}${v.replicate ? `#${v.replicate}` : ''}`);
-  const train = channelSet(p, 'train', v.trainChannels ?? p.trainChannels, { sys });
+  const train = channelSet(p, v.replicate ? `train#${v.replicate}` : 'train', v.trainChannels ?? p.trainChannels, { sys });
   const val = channelSet(p, 'val', p.valChannels, { sys });
   const t0 = Date.now();
   const trainInit = designStart(train.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('train-starts') });
   const valInit = designStart(val.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('val-starts') });
   const sym = sampleSymbols(rng.fork('mu'), { streams: totalStreams(sys), count: p.unfolded.train.symbols, modulation: sys.modulation });
   const rho = Math.sqrt(nv / 2);
+  const layers = v.layers ?? p.unfolded.layers;
   try {
-    const steps = relativeSteps(train.h, trainInit, sym, { rho, eta: o.eta });
-    const net = buildUnfolded(rng.fork('net'), { sys, layers: v.layers ?? p.unfolded.layers, steps, rho });
+    const netAt = (eta: number) => buildUnfolded(rng.fork('net'), { sys, layers, steps: { v: eta, w: eta, thetaU: eta, thetaF: eta }, rho, normalisedSteps: true });
+    let eta = o.eta;
+    if (eta === undefined) {
+      const tried = p.gd.etaGrid.map((e) => {
+        const net = netAt(e);
+        const d = unfoldedDesign(net, val.h, { rng: rng.fork('eta-symbols'), count: p.unfolded.train.symbols }, { init: valInit });
+        const ser = mean(exactSer(val.h, d, sys, nv));
+        disposeState(d);
+        net.dispose();
+        return { e, ser: Number.isFinite(ser) ? ser : Infinity };
+      });
+      eta = tried.reduce((a, b) => (b.ser < a.ser ? b : a)).e;
+    }
+    const net = netAt(eta);
     const settings = { ...p.unfolded.train, snrDb: ourSnrDb(p, snrDb), batchChannels: v.batchChannels ?? p.unfolded.train.batchChannels, learningRate: v.learningRate ?? p.unfolded.train.learningRate, steps: v.steps ?? p.unfolded.train.steps };
-    const trained = await trainUnfolded(net, { trainH: train.h, valH: val.h, trainInit, valInit }, settings, rng.fork('train'), { progress: o.progress, phase: `unfolded L=${net.config.layers} ${snrDb} dB` });
-    return { net, trained, eta: o.eta, seconds: (Date.now() - t0) / 1000 };
+    const trained = await trainUnfolded(net, { trainH: train.h, valH: val.h, trainInit, valInit }, settings, rng.fork('train'), { progress: o.progress, phase: `unfolded L=${layers} ${snrDb} dB` });
+    return { net, trained, eta, seconds: (Date.now() - t0) / 1000 };
   } finally {
     disposeState(trainInit);
     disposeState(valInit);
@@ -281,6 +298,7 @@ export function unfoldedTestSer(p: MserPreset, net: UnfoldedNet, snrDb: number, 
 export interface CnnRun {
   net: CnnNet;
   validation: { start: number; end: number };
+  history: TrainHistory;
   seconds: number;
 }
 
@@ -294,7 +312,7 @@ export async function trainCnnAt(p: MserPreset, snrDb: number, objective: 'mser'
   try {
     const net = buildCnn(rng.fork('net'), cnnPreset(p.cnn.size, sys));
     const r = await trainCnn(net, { trainH: train.h, valH: val.h }, { ...p.cnn.train, objective, snrDb: ourSnrDb(p, snrDb) }, rng.fork('train'), { progress: o.progress, phase: `CNN-${objective === 'mser' ? 'MSER' : 'MMSE'} ${snrDb} dB` });
-    return { net, validation: r.validation, seconds: (Date.now() - t0) / 1000 };
+    return { net, validation: r.validation, history: r.history, seconds: (Date.now() - t0) / 1000 };
   } finally {
     disposeChannel(train);
     disposeChannel(val);
@@ -377,7 +395,7 @@ export async function calibrateChannel(p: MserPreset, opts: { progress?: Progres
         const nv = noiseVarOf(sys, snr);
         const st = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: rng.fork(`mo/${snr}`) });
         try {
-          const steps = relativeSteps(ch.h, st, sym, { rho: Math.sqrt(nv / 2), eta });
+          const steps = { v: eta, w: eta, thetaU: eta, thetaF: eta };
           const ser = await runMserGd(ch.h, st, sym, sys, { noiseVar: nv, steps, iterations: cal.iterations, recordEvery: p.gd.recordEvery, progress: opts.progress, phase: `calibration N_C=${nc} ${snr} dB` });
           curve.push({ snrDb: snr, ser: mean(ser) });
           medians.push(median(ser));

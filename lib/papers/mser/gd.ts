@@ -35,6 +35,8 @@ export interface GdOptions {
   iterations: number;
   /** ours: normalise every combiner column after each iteration (default true) */
   normaliseCombiner?: boolean;
+  /** ours: relative steps per channel, μ is the move relative to the block's RMS (`relativeFactor`; default false: the paper's plain steps) */
+  normalisedSteps?: boolean;
   /** record the mean objective every this many iterations (one data read each; default: every 10) */
   recordEvery?: number;
   /**
@@ -62,18 +64,48 @@ export function projectState(s: HybridState, sys: MserSystem, opts: { normaliseC
 /** The gradient of the objective w.r.t. one block at a state (MSER: `blockGradient`; MMSE: ./mmse). */
 export type GradientOf = (s: HybridState, block: MserBlock) => BlockGradient;
 
-/** One step X ← X − μ g_X of one block; returns a new state sharing the other blocks' tensors with `s`. */
-export function stepBlock(s: HybridState, block: MserBlock, mu: number, gradient: GradientOf): HybridState {
+/** Each channel's RMS over a block's entries [B, 1, …] (re and im together for a complex block); `floor` is added to the mean square. */
+export function channelRms(x: tf.Tensor[], floor = 0): tf.Tensor {
+  return tf.tidy(() => {
+    const axes = x[0].shape.slice(1).map((_, i) => i + 1);
+    return tf.sqrt(tf.add(x.map((t) => tf.mean(tf.square(t), axes, true)).reduce((a, b) => tf.add(a, b)), floor));
+  });
+}
+
+/**
+ * The factor [B, 1, …] that turns a channel's gradient into its relative step (ours, `normalisedSteps`):
+ * rms(X)/rms(g) for V and W, 1/rms(g) for the phases, so that X − μ·factor·g moves every channel's
+ * block by μ of its own RMS (phases: μ radians RMS). The gradient scale varies by orders of magnitude
+ * between channels (measured: a few near-singular channels dominate the batch), which makes one fixed
+ * μ too small for most channels and too large for some. rms(g) is floored at 1e-15 (a vanishing gradient
+ * gives no step; smooth, so the unfolded network differentiates through it).
+ */
+export function relativeFactor(g: tf.Tensor[], x?: tf.Tensor[]): tf.Tensor {
+  return tf.tidy(() => {
+    const gr = channelRms(g, 1e-30);
+    return x ? tf.div(channelRms(x), gr) : tf.reciprocal(gr);
+  });
+}
+
+/**
+ * One step X ← X − μ g_X of one block (or, `normalised`, X ← X − μ·relativeFactor·g_X per channel);
+ * returns a new state sharing the other blocks' tensors with `s`.
+ */
+export function stepBlock(s: HybridState, block: MserBlock, mu: number, gradient: GradientOf, opts: { normalised?: boolean } = {}): HybridState {
   const gb = gradient(s, block);
   gb.objective?.dispose();
   const next = { ...s };
   if (gb.block === 'v' || gb.block === 'w') {
     const g = gb.g;
-    next[gb.block] = C.tidy(() => C.sub(s[gb.block], C.scale(g, mu)));
+    next[gb.block] = C.tidy(() => {
+      const x = s[gb.block];
+      const gs = opts.normalised ? C.scale(g, relativeFactor([g.re, g.im], [x.re, x.im])) : g;
+      return C.sub(s[gb.block], C.scale(gs, mu));
+    });
     C.dispose(g);
   } else {
     const g = gb.g as tf.Tensor;
-    next[gb.block] = tf.tidy(() => tf.sub(s[gb.block] as tf.Tensor, tf.mul(g, mu)));
+    next[gb.block] = tf.tidy(() => tf.sub(s[gb.block] as tf.Tensor, tf.mul(opts.normalised ? tf.mul(g, relativeFactor([g])) : g, mu)));
     g.dispose();
   }
   return next;
@@ -84,12 +116,12 @@ export function stepBlock(s: HybridState, block: MserBlock, mu: number, gradient
  * the gradient at the blocks already updated, then (26) and the combiner normalisation; a block with
  * μ = 0 is left as it is (the fully digital designs' fixed analog parts). Returns a new state.
  */
-export function descentIteration(s: HybridState, sys: MserSystem, gradient: GradientOf, opts: Pick<GdOptions, 'steps' | 'normaliseCombiner'>): HybridState {
+export function descentIteration(s: HybridState, sys: MserSystem, gradient: GradientOf, opts: Pick<GdOptions, 'steps' | 'normaliseCombiner' | 'normalisedSteps'>): HybridState {
   let cur = s;
   const made: [MserBlock, HybridState][] = [];
   for (const block of MSER_BLOCKS) {
     if (opts.steps[block] === 0) continue;
-    const next = stepBlock(cur, block, opts.steps[block], gradient);
+    const next = stepBlock(cur, block, opts.steps[block], gradient, { normalised: opts.normalisedSteps });
     made.push([block, next]);
     cur = next;
   }
@@ -103,7 +135,7 @@ export function descentIteration(s: HybridState, sys: MserSystem, gradient: Grad
 }
 
 /** One iteration of Algorithm 1 on a batch of channels; returns a new state, `s` untouched. */
-export function gdIteration(h: Complex, s: HybridState, sym: SymbolBlock, sys: MserSystem, opts: Pick<GdOptions, 'steps' | 'rho' | 'normaliseCombiner'>): HybridState {
+export function gdIteration(h: Complex, s: HybridState, sym: SymbolBlock, sys: MserSystem, opts: Pick<GdOptions, 'steps' | 'rho' | 'normaliseCombiner' | 'normalisedSteps'>): HybridState {
   return descentIteration(s, sys, (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block, objective: false }), opts);
 }
 
@@ -114,6 +146,7 @@ export interface DescentOptions {
   steps: GdStepSizes;
   iterations: number;
   normaliseCombiner?: boolean;
+  normalisedSteps?: boolean;
   recordEvery?: number;
   keepBest?: boolean;
   progress?: Progress;

@@ -47,6 +47,8 @@ export interface MmseGdOptions {
   recordEvery?: number;
   /** per channel the recorded iterate of lowest MSE (./gd `GdOptions.keepBest`) */
   keepBest?: boolean;
+  /** ./gd `GdOptions.normalisedSteps` */
+  normalisedSteps?: boolean;
   progress?: Progress;
   phase?: string;
 }
@@ -59,7 +61,7 @@ export async function mmseGd(h: Complex, init: HybridState, sys: MserSystem, opt
   checkPositiveInt(fn, 'opts.iterations (T)', opts.iterations);
   checkFinite(fn, 'opts.noiseVar (σ²)', opts.noiseVar, 0, false);
   return blockDescent(init, sys, {
-    steps: opts.steps, iterations: opts.iterations, recordEvery: opts.recordEvery, keepBest: opts.keepBest, progress: opts.progress,
+    steps: opts.steps, iterations: opts.iterations, recordEvery: opts.recordEvery, keepBest: opts.keepBest, normalisedSteps: opts.normalisedSteps, progress: opts.progress,
     normaliseCombiner: false,
     gradient: (st, block) => mseBlockGradient(h, st, sys, opts.noiseVar, block),
     objective: (st) => mseObjective(h, st, sys, opts.noiseVar),

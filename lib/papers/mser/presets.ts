@@ -34,7 +34,7 @@ export interface MserGdSettings {
   symbols: number;
   /** starts, best of them per channel by exact SER (paper: 50 random starts; ours the MO design and the alignment start) */
   starts: MserStart[];
-  /** candidate relative steps η (./tune relativeSteps), the best on the tuning channels kept per SNR (paper: μ not given) */
+  /** candidate relative steps η (./gd normalisedSteps: each channel's block moves by η of its RMS, phases by η rad), the best on the tuning channels kept per SNR (paper: plain steps μ, not given) */
   etaGrid: number[];
   /** record (and keep the best iterate) every this many iterations */
   recordEvery: number;
@@ -105,8 +105,8 @@ export const MSER_PRESETS: Readonly<Record<MserPresetName, MserPreset>> = {
   quick: {
     name: 'quick', sys: { ...sys, txAntennas: 16, txRf: 4, rxAntennas: 4, rxRf: 2, streams: 2 }, channel,
     snrDb: [5, 15, 25], headlineSnrDb: 15, cnnSnrDb: [15], testChannels: 16, tuneChannels: 8, trainChannels: 40, valChannels: 12,
-    gd: { iterations: 30, symbols: 64, starts: ['mo'], etaGrid: [0.003, 0.01], recordEvery: 5 },
-    mmseGd: { iterations: 30, etaGrid: [0.003, 0.01] },
+    gd: { iterations: 30, symbols: 64, starts: ['mo'], etaGrid: [0.01, 0.03], recordEvery: 5 },
+    mmseGd: { iterations: 30, etaGrid: [0.01, 0.03] },
     unfolded: { layers: 3, start: 'mo', train: { ...trainPaper, steps: 8, batchChannels: 8, symbols: 32, optimizer: 'adam', learningRate: 0.01, validateEvery: 4 } },
     cnn: { size: 'small', trainChannels: 40, train: { steps: 8, batchChannels: 8, learningRate: 1e-3, symbols: 32, validateEvery: 4, optimizer: 'adam' } },
     curves: { batchSizes: [4, 8], learningRates: [0.005, 0.02], layers: [2, 3], steps: 6 },
@@ -116,8 +116,8 @@ export const MSER_PRESETS: Readonly<Record<MserPresetName, MserPreset>> = {
   reproduce: {
     name: 'reproduce', sys, channel,
     snrDb: [5, 15, 25], headlineSnrDb: 15, cnnSnrDb: [5, 15, 25], testChannels: 100, tuneChannels: 20, trainChannels: 500, valChannels: 40,
-    gd: { iterations: 200, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.001, 0.003, 0.01], recordEvery: 10 },
-    mmseGd: { iterations: 200, etaGrid: [0.001, 0.003, 0.01] },
+    gd: { iterations: 200, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.003, 0.01, 0.03], recordEvery: 10 },
+    mmseGd: { iterations: 200, etaGrid: [0.003, 0.01, 0.03] },
     unfolded: { layers: 15, start: 'mo', train: { ...trainPaper, steps: 40, optimizer: 'adam', learningRate: 0.01 } },
     cnn: { size: 'paper', trainChannels: 2000, train: { steps: 150, batchChannels: 20, learningRate: 1e-3, symbols: 128, validateEvery: 25, optimizer: 'adam' } },
     curves: { batchSizes: [5, 10, 20, 50], learningRates: [0.005, 0.01, 0.02, 0.05], layers: [6, 9, 12, 15, 18], steps: 30 },
@@ -127,8 +127,8 @@ export const MSER_PRESETS: Readonly<Record<MserPresetName, MserPreset>> = {
   paper: {
     name: 'paper', sys, channel,
     snrDb: [0, 5, 10, 15, 20, 25, 30], headlineSnrDb: 15, cnnSnrDb: [0, 5, 10, 15, 20, 25, 30], testChannels: 5000, tuneChannels: 60, trainChannels: 500, valChannels: 100,
-    gd: { iterations: 500, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.001, 0.003, 0.01], recordEvery: 10 },
-    mmseGd: { iterations: 500, etaGrid: [0.001, 0.003, 0.01] },
+    gd: { iterations: 500, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.003, 0.01, 0.03], recordEvery: 10 },
+    mmseGd: { iterations: 500, etaGrid: [0.003, 0.01, 0.03] },
     unfolded: { layers: 15, start: 'mo', train: trainPaper },
     cnn: { size: 'paper', trainChannels: 10_000, train: { steps: 3000, batchChannels: 20, learningRate: 1e-3, symbols: 128, validateEvery: 100, optimizer: 'adam' } },
     curves: { batchSizes: [5, 10, 20, 50], learningRates: [0.005, 0.01, 0.02, 0.05], layers: [6, 9, 12, 15, 18], steps: 100 },

@@ -61,12 +61,15 @@ export async function tuneSteps(score: (steps: GdStepSizes) => Promise<number> |
  * phases (a move of η radians RMS), with the gradients (16)–(21) of every block at `state`, RMS over the
  * whole batch. One η then fits every SNR and start, where a common μ spans five decades between blocks
  * (measured: μ_θF/μ_V ≈ 10⁵ at 15 dB); `tuneSteps` can refine the result per block. `gradient` gives another
- * objective's block gradients (the MMSE GD's).
+ * objective's block gradients (the MMSE GD's). `normalised`: the steps for ./gd `normalisedSteps`, which
+ * scales every channel's step itself: μ = η for every block.
  */
-export function relativeSteps(h: Complex, state: HybridState, sym: SymbolBlock, opts: { rho: KernelWidth; eta: number; gradient?: GradientOf }): GdStepSizes {
+export function relativeSteps(h: Complex, state: HybridState, sym: SymbolBlock, opts: { rho: KernelWidth; eta: number; gradient?: GradientOf; normalised?: boolean }): GdStepSizes {
   checkFinite('relativeSteps', 'opts.eta (η)', opts.eta, 0, false);
   const rms = (ts: tf.Tensor[]) => tf.tidy(() => Math.sqrt(ts.reduce((a, t) => a + tf.mean(tf.square(t)).dataSync()[0], 0)));
   const out = {} as GdStepSizes;
+  // ./gd `normalisedSteps` scales each channel's step itself: μ = η for every block
+  if (opts.normalised) return { v: opts.eta, w: opts.eta, thetaU: opts.eta, thetaF: opts.eta };
   for (const b of MSER_BLOCKS) {
     // another objective's gradients (./mmse) when given, else the MSER ones (16)–(21)
     const g = opts.gradient ? opts.gradient(state, b) : blockGradient(h, state, sym, { rho: opts.rho, block: b, objective: false });

@@ -13,7 +13,8 @@
  * parameters, the start included: it never ends worse). Shapes per layer: a_V, o_V [R_t, D] complex;
  * a_W, o_W [K, R_r, D_k] complex; a_θU, o_θU [K, R_r, N_r]; a_θF, o_θF [N_t, R_t]; r_V, r_W, r_U [K];
  * r_F [1]. In the last layer θ_F takes the plain GD step (25) with μ_θF and ϱ₀ and has no parameters
- * (the count of §V-C: 2(L−1)R_tN_t for θ_F). The gradients are ./gradients' closed forms, built from
+ * (the count of §V-C: 2(L−1)R_tN_t for θ_F). With `normalisedSteps` (ours) every gradient is first scaled
+ * per channel as in ./gd (relative steps), so α^l is a relative step. The gradients are ./gradients' closed forms, built from
  * tfjs ops; autodiff differentiates through them (in place of Appendices A–B, as the issue allows).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -23,7 +24,7 @@ import type { Rng } from '../../core/random';
 import { checkFinite, checkPositiveInt } from '../../core/validate';
 import { ParamSet } from '../../train/params';
 import { blockGradient, MSER_BLOCKS, MserBlock } from './gradients';
-import { GdStepSizes, projectState } from './gd';
+import { GdStepSizes, projectState, relativeFactor } from './gd';
 import { KernelWidth } from './kde';
 import { checkSystem, MserSystem, totalStreams } from './system';
 import type { SymbolBlock } from './symbols';
@@ -37,6 +38,8 @@ export interface UnfoldedConfig {
   steps: GdStepSizes;
   /** ϱ₀, the kernel width the ρ start from (and the last θ_F step's) */
   rho: number;
+  /** ours: per-channel relative steps, as ./gd `normalisedSteps` (default false: the paper's plain steps) */
+  normalisedSteps?: boolean;
 }
 
 export interface UnfoldedNet {
@@ -101,12 +104,13 @@ export function buildUnfolded(rng: Rng, config: UnfoldedConfig): UnfoldedNet {
         const gb = blockGradient(h, cur, sym, { rho, block: b, objective: false });
         const next = { ...cur };
         if (gb.block === 'v' || gb.block === 'w') {
-          const g = gb.g;
+          const x = cur[gb.block];
+          const g = config.normalisedSteps ? C.scale(gb.g, relativeFactor([gb.g.re, gb.g.im], [x.re, x.im])) : gb.g;
           const a: Complex = { re: params.get(`l${l}/${b}/a`), im: params.get(`l${l}/${b}/aIm`) };
           const o: Complex = { re: params.get(`l${l}/${b}/o`), im: params.get(`l${l}/${b}/oIm`) };
           next[gb.block] = C.add(C.sub(cur[gb.block], C.scale(C.mul(a, g), mu)), C.scale(o, mu));
         } else {
-          const g = gb.g as tf.Tensor;
+          const g = config.normalisedSteps ? tf.mul(gb.g as tf.Tensor, relativeFactor([gb.g as tf.Tensor])) : (gb.g as tf.Tensor);
           const x = cur[gb.block];
           next[gb.block] = last ? tf.sub(x, tf.mul(g, mu)) : tf.add(tf.sub(x, tf.mul(tf.mul(params.get(`l${l}/${b}/a`), g), mu)), tf.mul(params.get(`l${l}/${b}/o`), mu));
         }

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../lib/core/random';
 import { clusteredChannel } from '../../../lib/phy/channels';
-import { gdIteration, mserGd } from '../../../lib/papers/mser/gd';
+import { gdIteration, mserGd, stepBlock } from '../../../lib/papers/mser/gd';
+import { blockGradient } from '../../../lib/papers/mser/gradients';
 import { randomInit } from '../../../lib/papers/mser/init';
 import { mserObjective } from '../../../lib/papers/mser/kde';
 import { disposeSymbols, sampleSymbols } from '../../../lib/papers/mser/symbols';
 import { checkSystem, MserSystem, noiseVarOf, symbolEnergy, totalStreams } from '../../../lib/papers/mser/system';
-import { analog, combinerNoiseGain, disposeState, precoderPower } from '../../../lib/papers/mser/transceiver';
+import { analog, combinerNoiseGain, disposeState, HybridState, precoderPower } from '../../../lib/papers/mser/transceiver';
 import { backendTest, valuesOf as read } from '../../helpers';
 
 const SYS: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
@@ -92,6 +93,30 @@ backendTest('Algorithm 1 with keepBest: per channel the recorded iterate of lowe
   disposeState(best.state);
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
   disposeState(init);
+  disposeSymbols(sym);
+  tf.dispose([h.re, h.im]);
+});
+
+backendTest('relative steps (normalisedSteps): every channel\'s block moves by μ of its own RMS (phases μ rad RMS), whatever the gradient scale', () => {
+  const rng = new Rng('mser/gd-rel');
+  const h = clusteredChannel(rng.fork('h'), { batch: 3, users: SYS.users, txAntennas: SYS.txAntennas, rxAntennas: SYS.rxAntennas, clusters: 2 }).h;
+  const sym = sampleSymbols(rng.fork('s'), { streams: totalStreams(SYS), count: 64, modulation: 'qpsk' });
+  const rho = Math.sqrt(noiseVarOf(SYS, 10) / 2);
+  const s = randomInit(rng.fork('init'), 3, SYS);
+  const before = tf.memory().numTensors;
+  const mu = 0.01;
+  const rmsPer = (t: () => tf.Tensor[]) => read(() => tf.sqrt(t().map((x) => tf.mean(tf.square(x), x.shape.slice(1).map((_, i) => i + 1))).reduce((a, b) => tf.add(a, b))));
+  for (const block of ['v', 'w', 'thetaU', 'thetaF'] as const) {
+    const grad = (st: HybridState, b: typeof block) => blockGradient(h, st, sym, { rho, block: b });
+    const next = stepBlock(s, block, mu, grad, { normalised: true });
+    const parts = (st: HybridState) => (block === 'v' || block === 'w' ? [st[block].re, st[block].im] : [st[block]]);
+    const moved = rmsPer(() => parts(next).map((x, i) => tf.sub(x, parts(s)[i])));
+    const size = block === 'v' || block === 'w' ? rmsPer(() => parts(s)) : new Float32Array(3).fill(1);
+    moved.forEach((m, i) => assert.ok(Math.abs(m / (mu * size[i]) - 1) < 1e-3, `${block} #${i}: moved ${m}, want ${mu * size[i]}`));
+    parts(next).forEach((x) => x.dispose());
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  disposeState(s);
   disposeSymbols(sym);
   tf.dispose([h.re, h.im]);
 });

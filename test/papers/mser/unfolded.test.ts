@@ -15,7 +15,7 @@ import { backendTest, valuesOf as read } from '../../helpers';
 const SYS: MserSystem = { txAntennas: 16, txRf: 4, users: 2, rxAntennas: 4, rxRf: 2, streams: 2, modulation: 'qpsk', power: 1 };
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => read(() => tf.max(tf.abs(tf.sub(a, b))))[0];
 
-backendTest('unfolded network (27)–(30): untrained it is L iterations of Algorithm 1; (26), |θ|-phases and the combiner normalisation hold after every layer', () => {
+backendTest('unfolded network (27)–(30): untrained it is L iterations of Algorithm 1 (plain or relative steps); (26), |θ|-phases and the combiner normalisation hold after every layer', () => {
   const rng = new Rng('mser/unfolded');
   const h = clusteredChannel(rng.fork('h'), { batch: 3, users: 2, txAntennas: 16, rxAntennas: 4, clusters: 2 }).h;
   const sym = sampleSymbols(rng.fork('s'), { streams: totalStreams(SYS), count: 32, modulation: 'qpsk' });
@@ -23,20 +23,20 @@ backendTest('unfolded network (27)–(30): untrained it is L iterations of Algor
   const steps = { v: 0.01, w: 0.01, thetaU: 0.01, thetaF: 0.01 };
   const init = alignmentInit(h, SYS);
   const before = tf.memory().numTensors;
-  for (const L of [1, 3]) {
-    const net = buildUnfolded(rng.fork(`net${L}`), { sys: SYS, layers: L, steps, rho });
+  for (const [L, normalisedSteps] of [[1, false], [3, false], [3, true]] as const) {
+    const net = buildUnfolded(rng.fork(`net${L}`), { sys: SYS, layers: L, steps, rho, normalisedSteps });
     const out = tf.tidy(() => {
       const o = net.forward(h, init, sym);
       return [o.thetaF, o.v.re, o.v.im, o.thetaU, o.w.re, o.w.im];
     });
     let gd: HybridState = init;
     for (let l = 0; l < L; l++) {
-      const next = gdIteration(h, gd, sym, SYS, { steps, rho });
+      const next = gdIteration(h, gd, sym, SYS, { steps, rho, normalisedSteps });
       if (gd !== init) disposeState(gd);
       gd = next;
     }
     const ref = [gd.thetaF, gd.v.re, gd.v.im, gd.thetaU, gd.w.re, gd.w.im];
-    ref.forEach((r, i) => assert.ok(maxDiff(out[i], r) < 1e-5, `L = ${L}, tensor ${i}: ${maxDiff(out[i], r)}`));
+    ref.forEach((r, i) => assert.ok(maxDiff(out[i], r) < 1e-5, `L = ${L}${normalisedSteps ? ' (relative steps)' : ''}, tensor ${i}: ${maxDiff(out[i], r)}`));
     const st: HybridState = { thetaF: out[0], v: { re: out[1], im: out[2] }, thetaU: out[3], w: { re: out[4], im: out[5] } };
     read(() => precoderPower(st)).forEach((p) => assert.ok(Math.abs(p * symbolEnergy('qpsk') - 1) < 1e-5));
     read(() => combinerNoiseGain(st)).forEach((g) => assert.ok(Math.abs(g - 1) < 1e-5));

@@ -1,0 +1,133 @@
+/**
+ * Every result of an MSER run as plain JSON data (`results/mser-hybrid-beamforming.json` and the saved
+ * run): the calibration, Fig. 8 / Table I (every scheme per SNR: mean exact SER with its s.e., the median,
+ * the per-channel SERs of the non-learned schemes, the paper's value beside ours), Table I's ratios
+ * GD/network with their paired s.e., the seeds of the headline network, Figs. 5–7's training curves,
+ * the chosen step sizes, Table IV's measured times, and each network's validation.
+ */
+import { pairedRatio, RatioSe } from '../../kit/stats';
+import { BaselinePoint, Calibration, cnnTestSer, MserScheme, SCHEME_LABELS, SchemeSer, serRows, SerRow, unfoldedTestSer } from './experiments';
+import { MserNets, MserTrainedNet } from './nets';
+import { PAPER_TABLE1 } from './paperTables';
+import { MserPreset } from './presets';
+
+export interface Table1Row {
+  snrDb: number;
+  /** SER_GD / SER_NN (ratio of means over the same channels) with its paired s.e. */
+  unfolded: RatioSe | null;
+  cnn: RatioSe | null;
+  /** the paper's ratios implied by Table I */
+  paperUnfolded?: number;
+  paperCnn?: number;
+}
+
+export interface CurveResult {
+  key: string;
+  /** 'N' (Fig. 5), 'lr' (Fig. 6), 'L' (Fig. 7) */
+  group: 'N' | 'lr' | 'L';
+  value: number;
+  loss: number[];
+  valSteps: number[];
+  valSer: number[];
+}
+
+export interface NetSummary {
+  key: string;
+  validationStart: number;
+  validationEnd: number;
+  seconds: number;
+  eta: number | null;
+}
+
+export interface MserResults {
+  calibration: Calibration | null;
+  /** Fig. 8 / Table I: every scheme per SNR */
+  fig8: SerRow[];
+  /** the per-channel SERs of every scheme per SNR (the paired statistics' raw data) */
+  perChannel: { snrDb: number; scheme: MserScheme; ser: number[] }[];
+  table1: Table1Row[];
+  /** SER_GD / SER_unfolded at the headline SNR for every training seed (replicate 0 first) */
+  seeds: { key: string; ratio: RatioSe }[];
+  curves: CurveResult[];
+  /** the relative step η chosen per SNR and GD scheme, and the tuning scores */
+  steps: { snrDb: number; scheme: MserScheme; eta: number; tuned: { eta: number; ser: number }[] }[];
+  /** Table IV (ours, this machine): training time, s, and test (design) time per channel, ms */
+  timing: { scheme: string; snrDb: number; trainSeconds: number | null; testMsPerChannel: number }[];
+  nets: NetSummary[];
+}
+
+function netAt(nets: MserNets, key: string): MserTrainedNet | undefined {
+  return nets.get(key);
+}
+
+/** The test SER of a network (design and exact SER on the test channels) with its timing. */
+export function netTestSer(p: MserPreset, n: MserTrainedNet): { ser: Float64Array; seconds: number } {
+  return 'unfolded' in n.net ? unfoldedTestSer(p, n.net.unfolded, n.spec.snrDb) : cnnTestSer(p, n.net.cnn, n.spec.snrDb);
+}
+
+/**
+ * Results of preset `p` from its baselines (one point per SNR of `p.snrDb`), its networks and, when run,
+ * the calibration.
+ */
+export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], nets: MserNets, calibration: Calibration | null): MserResults {
+  const points: BaselinePoint[] = [];
+  const timing: MserResults['timing'] = [];
+  const testCount = p.testChannels;
+  for (const b of baselines) {
+    const schemes: SchemeSer[] = [...b.schemes];
+    for (const [scheme, key] of [['unfolded', `unfolded@${b.snrDb}`], ['cnn-mser', `cnn-mser@${b.snrDb}`], ['cnn-mmse', `cnn-mmse@${b.snrDb}`]] as [MserScheme, string][]) {
+      const n = netAt(nets, key);
+      if (!n) continue;
+      const t = netTestSer(p, n);
+      schemes.push({ scheme, ser: t.ser, seconds: t.seconds });
+      timing.push({ scheme: SCHEME_LABELS[scheme], snrDb: b.snrDb, trainSeconds: n.seconds, testMsPerChannel: (1000 * t.seconds) / testCount });
+    }
+    for (const s of b.schemes) if (s.scheme === 'mser-gd' || s.scheme === 'mmse-gd') timing.push({ scheme: SCHEME_LABELS[s.scheme], snrDb: b.snrDb, trainSeconds: null, testMsPerChannel: (1000 * s.seconds) / testCount });
+    points.push({ ...b, schemes });
+  }
+  const serOf = (pt: BaselinePoint, s: MserScheme) => pt.schemes.find((x) => x.scheme === s)?.ser;
+  const ratio = (a: Float64Array | undefined, b: Float64Array | undefined): RatioSe | null => {
+    if (!a || !b) return null;
+    try {
+      return pairedRatio(a, b);
+    } catch {
+      return null;
+    }
+  };
+  const table1 = points.map((pt) => {
+    const paper = PAPER_TABLE1.find((r) => r.snrDb === pt.snrDb);
+    const gd = serOf(pt, 'mser-gd');
+    return { snrDb: pt.snrDb, unfolded: ratio(gd, serOf(pt, 'unfolded')), cnn: ratio(gd, serOf(pt, 'cnn-mser')), ...(paper ? { paperUnfolded: paper.gd / paper.unfolded, paperCnn: paper.gd / paper.cnn } : {}) };
+  });
+  const head = points.find((pt) => pt.snrDb === p.headlineSnrDb);
+  const seeds: MserResults['seeds'] = [];
+  if (head) {
+    const gd = serOf(head, 'mser-gd');
+    for (let r = 0; r < p.replicates; r++) {
+      const key = `unfolded@${p.headlineSnrDb}${r ? `#${r}` : ''}`;
+      const n = netAt(nets, key);
+      if (!n || !gd) continue;
+      const ser = r === 0 ? serOf(head, 'unfolded') : netTestSer(p, n).ser;
+      const q = ratio(gd, ser);
+      if (q) seeds.push({ key, ratio: q });
+    }
+  }
+  const curves: CurveResult[] = [];
+  for (const n of nets.values()) {
+    if (n.spec.kind !== 'curve') continue;
+    const v = n.spec.variant ?? {};
+    const [group, value] = v.batchChannels !== undefined ? (['N', v.batchChannels] as const) : v.learningRate !== undefined ? (['lr', v.learningRate] as const) : (['L', v.layers as number] as const);
+    curves.push({ key: n.key, group, value, loss: n.loss, valSteps: n.valSteps, valSer: n.valSer });
+  }
+  return {
+    calibration,
+    fig8: serRows(points),
+    perChannel: points.flatMap((pt) => pt.schemes.map((s) => ({ snrDb: pt.snrDb, scheme: s.scheme, ser: Array.from(s.ser) }))),
+    table1,
+    seeds,
+    curves,
+    steps: baselines.flatMap((b) => b.schemes.filter((s) => s.eta !== undefined && s.tuned).map((s) => ({ snrDb: b.snrDb, scheme: s.scheme, eta: s.eta as number, tuned: s.tuned ?? [] }))),
+    timing,
+    nets: [...nets.values()].map((n) => ({ key: n.key, validationStart: n.validation.start, validationEnd: n.validation.end, seconds: n.seconds, eta: n.eta ?? null })),
+  };
+}
