@@ -212,6 +212,27 @@ export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress
 // ---------------------------------------------------------------------------------------------------
 // Learned schemes
 
+/**
+ * Starts of the networks' channel sets, computed once per process (MO costs ≈ 0.1 s a channel, and
+ * every network at one SNR starts from the same channels): kept tensors, freed by `clearStartCache`.
+ */
+const startCache = new Map<string, HybridState>();
+
+export function clearStartCache(): void {
+  for (const s of startCache.values()) disposeState(s);
+  startCache.clear();
+}
+
+/** The start of a channel set (cached; do not dispose it). */
+function cachedStart(key: string, make: () => HybridState): HybridState {
+  let s = startCache.get(key);
+  if (!s) {
+    s = make();
+    startCache.set(key, s);
+  }
+  return s;
+}
+
 export interface UnfoldedRun {
   net: UnfoldedNet;
   trained: TrainedUnfolded;
@@ -244,9 +265,11 @@ export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: n
   const train = channelSet(p, v.replicate ? `train#${v.replicate}` : 'train', v.trainChannels ?? p.trainChannels, { sys });
   const val = channelSet(p, 'val', p.valChannels, { sys });
   const t0 = Date.now();
-  const trainInit = designStart(train.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('train-starts') });
-  const valInit = designStart(val.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('val-starts') });
-  const sym = sampleSymbols(rng.fork('mu'), { streams: totalStreams(sys), count: p.unfolded.train.symbols, modulation: sys.modulation });
+  const base = `${p.seed}/${sys.users}x${sys.rxAntennas}x${sys.txAntennas}/N_C=${p.channel.clusters}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}`;
+  const startRng = new Rng(p.seed).fork(`unfolded-starts/${snrDb}`);
+  const trainKey = `${base}/train${v.replicate ? `#${v.replicate}` : ''}/${v.trainChannels ?? p.trainChannels}`;
+  const trainInit = cachedStart(trainKey, () => designStart(train.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork(trainKey) }));
+  const valInit = cachedStart(`${base}/val/${p.valChannels}`, () => designStart(val.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork('val') }));
   const rho = Math.sqrt(nv / 2);
   const layers = v.layers ?? p.unfolded.layers;
   try {
@@ -268,9 +291,6 @@ export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: n
     const trained = await trainUnfolded(net, { trainH: train.h, valH: val.h, trainInit, valInit }, settings, rng.fork('train'), { progress: o.progress, phase: `unfolded L=${layers} ${snrDb} dB` });
     return { net, trained, eta, seconds: (Date.now() - t0) / 1000 };
   } finally {
-    disposeState(trainInit);
-    disposeState(valInit);
-    disposeSymbols(sym);
     disposeChannel(train);
     disposeChannel(val);
   }
@@ -283,13 +303,15 @@ export function unfoldedTestSer(p: MserPreset, net: UnfoldedNet, snrDb: number, 
   const test = opts.channels ?? channelSet(p, 'test', p.testChannels, { sys });
   const rng = new Rng(p.seed).fork(`unfolded-test/${snrDb}`);
   const t0 = Date.now();
-  const init = designStart(test.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
+  // the test channels' starts: cached for the preset's own test set (every network at this SNR shares them)
+  const make = () => designStart(test.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
+  const init = opts.channels ? make() : cachedStart(`${p.seed}/${sys.users}x${sys.rxAntennas}x${sys.txAntennas}/N_C=${p.channel.clusters}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}/test/${p.testChannels}`, make);
   const d = unfoldedDesign(net, test.h, { rng: rng.fork('symbols'), count: p.unfolded.train.symbols }, { init });
   try {
     const ser = exactSer(test.h, d, sys, nv);
     return { ser, seconds: (Date.now() - t0) / 1000 };
   } finally {
-    disposeState(init);
+    if (opts.channels) disposeState(init);
     disposeState(d);
     if (!opts.channels) disposeChannel(test);
   }

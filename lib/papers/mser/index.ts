@@ -1,4 +1,4 @@
-/** MSER hybrid beamforming (Shi, Cai, Hu, Champagne, Hanzo): the room of its notebook (in progress, issue 20). */
+/** MSER hybrid beamforming (Shi, Cai, Hu, Champagne, Hanzo): the room of its notebook (issue 20). */
 export * from './system';
 export * from './symbols';
 export * from './transceiver';
@@ -14,3 +14,14 @@ export * from './tune';
 export * from './paperTables';
 export * from './calibration';
 export * from './baselines';
+export * from './starts';
+export * from './cnn';
+export * from './presets';
+export * from './experiments';
+export * from './demos';
+export * from './nets';
+export * from './results';
+export * from './claims';
+export * from './saved';
+export * from './run';
+export * from './report';

@@ -1,0 +1,146 @@
+/**
+ * The derivation at work, for the notebook's walkthrough cells (each returns plain data):
+ * - `constraintCheck`: the hybrid constraints of a design — |F_mn| = |U_k,mn| = 1 (14c), ‖FV‖² = P_T/E_s (26), ‖U_kᴴw‖ = 1;
+ * - `objectiveVsExact`: the KDE objective (12)–(15) at ϱ = σ/√2 against the exact SER, per channel;
+ * - `gradientAgreement`: the closed-form gradients (16)–(21) against tfjs autodiff, per block;
+ * - `gdConvergence`: Algorithm 1's objective against iteration with the paper's plain steps and with
+ *   ours (relative steps per channel), from the MO design.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../core/random';
+import { exactSer } from './evaluate';
+import { channelSet, disposeChannel, ourSnrDb } from './experiments';
+import { mserGd } from './gd';
+import { blockGradient, MSER_BLOCKS, MserBlock } from './gradients';
+import { mserObjective } from './kde';
+import { MserPreset } from './presets';
+import { designStart, MserStart } from './starts';
+import { disposeSymbols, sampleSymbols } from './symbols';
+import { noiseVarOf, symbolEnergy, totalStreams } from './system';
+import { analog, combinerNoiseGain, disposeState, precoderPower } from './transceiver';
+import { relativeSteps } from './tune';
+
+const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
+
+export interface ConstraintRow {
+  start: MserStart;
+  /** max over channels and entries of ||F_mn| − 1| and ||U_mn| − 1| */
+  unitModulusError: number;
+  /** max over channels of |E_s‖FV‖²/P_T − 1| */
+  powerError: number;
+  /** max over channels and streams of |‖U_kᴴw_{i,k}‖ − 1| */
+  combinerError: number;
+}
+
+/** The constraints of both starts on `channels` test channels at `snrDb` (paper's dB). */
+export function constraintCheck(p: MserPreset, opts: { snrDb: number; channels: number }): ConstraintRow[] {
+  const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb));
+  const ch = channelSet(p, 'test', opts.channels);
+  try {
+    return (['alignment', 'mo'] as MserStart[]).map((start) => {
+      const s = designStart(ch.h, sys, { start, noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+      try {
+        const um = tf.tidy(() => {
+          const f = analog(s.thetaF), u = analog(s.thetaU);
+          return tf.maximum(tf.max(tf.abs(tf.sub(tf.sqrt(tf.add(tf.square(f.re), tf.square(f.im))), 1))), tf.max(tf.abs(tf.sub(tf.sqrt(tf.add(tf.square(u.re), tf.square(u.im))), 1))));
+        });
+        const pw = tf.tidy(() => tf.sub(tf.mul(precoderPower(s), symbolEnergy(sys.modulation) / sys.power), 1));
+        const cg = tf.tidy(() => tf.sub(combinerNoiseGain(s), 1));
+        const row = { start, unitModulusError: maxAbs(um), powerError: maxAbs(pw), combinerError: maxAbs(cg) };
+        tf.dispose([um, pw, cg]);
+        return row;
+      } finally {
+        disposeState(s);
+      }
+    });
+  } finally {
+    disposeChannel(ch);
+  }
+}
+
+/** Per channel: the KDE objective P̃ (12)–(15) with ϱ = σ/√2 and J sampled vectors, and the exact SER of the MO design. */
+export function objectiveVsExact(p: MserPreset, opts: { snrDb: number; channels: number; symbols: number }): { channel: number; objective: number; exactSer: number; ratio: number }[] {
+  const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb));
+  const ch = channelSet(p, 'test', opts.channels);
+  const s = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+  const sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+  try {
+    const obj = tf.tidy(() => mserObjective(ch.h, s, sym, { rho: Math.sqrt(nv / 2) }).dataSync());
+    const ser = exactSer(ch.h, s, sys, nv);
+    return Array.from(ser, (x, i) => ({ channel: i, objective: obj[i], exactSer: x, ratio: x > 0 ? obj[i] / x : NaN }));
+  } finally {
+    disposeState(s);
+    disposeSymbols(sym);
+    disposeChannel(ch);
+  }
+}
+
+/** The closed-form gradient of each block against `tf.grads` of the objective: relative error ‖g − g_auto‖/‖g_auto‖. */
+export function gradientAgreement(p: MserPreset, opts: { snrDb: number; channels: number; symbols: number }): { block: MserBlock; relativeError: number; norm: number }[] {
+  const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb)), rho = Math.sqrt(nv / 2);
+  const ch = channelSet(p, 'test', opts.channels);
+  const s = designStart(ch.h, sys, { start: 'alignment', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+  const sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+  try {
+    const auto = tf.tidy(() => {
+      const f = (thetaF: tf.Tensor, vRe: tf.Tensor, vIm: tf.Tensor, thetaU: tf.Tensor, wRe: tf.Tensor, wIm: tf.Tensor) =>
+        tf.sum(mserObjective(ch.h, { thetaF, v: { re: vRe, im: vIm }, thetaU, w: { re: wRe, im: wIm } }, sym, { rho }));
+      return tf.grads(f)([s.thetaF, s.v.re, s.v.im, s.thetaU, s.w.re, s.w.im]);
+    });
+    const autoOf: Record<MserBlock, tf.Tensor[]> = { thetaF: [auto[0]], v: [auto[1], auto[2]], thetaU: [auto[3]], w: [auto[4], auto[5]] };
+    const rows = MSER_BLOCKS.map((block) => {
+      const g = blockGradient(ch.h, s, sym, { rho, block, objective: false });
+      const ours = g.block === 'v' || g.block === 'w' ? [g.g.re, g.g.im] : [g.g as tf.Tensor];
+      const [err, norm] = tf.tidy(() => {
+        const d = ours.map((o, i) => tf.sum(tf.square(tf.sub(o, autoOf[block][i])))).reduce((a, b) => tf.add(a, b));
+        const n = autoOf[block].map((a) => tf.sum(tf.square(a))).reduce((a, b) => tf.add(a, b));
+        return [Math.sqrt(d.dataSync()[0]), Math.sqrt(n.dataSync()[0])];
+      });
+      tf.dispose(ours);
+      return { block, relativeError: err / Math.max(norm, 1e-30), norm };
+    });
+    tf.dispose(auto);
+    return rows;
+  } finally {
+    disposeState(s);
+    disposeSymbols(sym);
+    disposeChannel(ch);
+  }
+}
+
+export interface ConvergenceCurve {
+  rule: 'plain' | 'relative';
+  eta: number;
+  iteration: number[];
+  objective: number[];
+  /** mean exact SER of the final (not the best) iterate */
+  finalSer: number;
+}
+
+/**
+ * Algorithm 1 from the MO design on `channels` test channels: the paper's plain steps μ (set by
+ * ./tune relativeSteps from the batch RMS, η each) and ours, relative per channel (η each).
+ */
+export async function gdConvergence(p: MserPreset, opts: { snrDb: number; channels: number; iterations: number; etas: number[] }): Promise<ConvergenceCurve[]> {
+  const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb)), rho = Math.sqrt(nv / 2);
+  const ch = channelSet(p, 'test', opts.channels);
+  const s = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+  const sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: p.gd.symbols, modulation: sys.modulation });
+  const out: ConvergenceCurve[] = [];
+  try {
+    for (const rule of ['plain', 'relative'] as const) {
+      for (const eta of opts.etas) {
+        const steps = rule === 'plain' ? relativeSteps(ch.h, s, sym, { rho, eta }) : { v: eta, w: eta, thetaU: eta, thetaF: eta };
+        const r = await mserGd(ch.h, s, sym, sys, { steps, rho, iterations: opts.iterations, recordEvery: Math.max(1, Math.floor(opts.iterations / 20)), normalisedSteps: rule === 'relative' });
+        const ser = exactSer(ch.h, r.state, sys, nv);
+        disposeState(r.state);
+        out.push({ rule, eta, iteration: r.history.iteration, objective: r.history.objective, finalSer: ser.reduce((a, b) => a + b, 0) / ser.length });
+      }
+    }
+    return out;
+  } finally {
+    disposeState(s);
+    disposeSymbols(sym);
+    disposeChannel(ch);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The MSER notebook's closing text and metrics, generated from one run's results and claims (no
+ * hand-written numbers): `runMetrics` for results/mser-hybrid-beamforming.json, `describeRun` for
+ * "what we found against the paper".
+ */
+import type { Claim } from '../../kit/claims';
+import { MserResults } from './results';
+import { MserPreset } from './presets';
+
+const e = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : x.toExponential(2));
+const pct = (x: number | undefined | null) => (x === undefined || x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
+
+export function runMetrics(r: MserResults, claims: Claim[], usedSaved: boolean): Record<string, unknown> {
+  return {
+    calibration: r.calibration ? { chosen: r.calibration.chosen, curves: r.calibration.curves.map((c) => ({ clusters: c.clusters, curve: c.curve, residual: c.fit?.residual ?? null, offsetDb: c.fit?.offsetDb ?? null })) } : null,
+    serVsSnr: r.fig8.map((x) => ({ scheme: x.scheme, snrDb: x.snrDb, mean: x.ser.mean, se: x.ser.se, median: x.median, paper: x.paper ?? null })),
+    table1: r.table1,
+    seeds: r.seeds,
+    steps: r.steps.map((s) => ({ snrDb: s.snrDb, scheme: s.scheme, eta: s.eta })),
+    timing: r.timing,
+    nets: r.nets,
+    claims: claims.map((c) => ({ id: c.id, figure: c.figure, holds: c.holds, measured: c.measured })),
+    usedSaved,
+  };
+}
+
+/** "What we found against the paper", from one run's results and claims. */
+export function describeRun(p: MserPreset, r: MserResults, claims: Claim[]): string {
+  const lines: string[] = [];
+  const held = claims.filter((c) => c.holds).length;
+  lines.push(`* **Claims:** ${held} of ${claims.length} hold in the \`${p.name}\` preset (table above).`);
+  const c = r.calibration;
+  if (c) {
+    const best = c.curves.find((x) => x.clusters === c.chosen.clusters);
+    lines.push(`* **Calibration:** N_C = ${c.chosen.clusters} clusters fits the paper's GD column best with our SNR = the paper's ${c.chosen.snrOffsetDb >= 0 ? '+' : '−'} ${Math.abs(c.chosen.snrOffsetDb)} dB (RMS log₁₀ error ${c.chosen.residual.toFixed(2)} decades over ${c.paper.length} points; ${c.curves.map((x) => `N_C = ${x.clusters}: ${x.fit ? x.fit.residual.toFixed(2) : 'n/a'}`).join(', ')}).${best?.fit ? ` Fitted: ${best.fit.fitted.map((f, i) => `${f.snrDb} dB ours ${e(f.ser)} vs paper ${e(c.paper[i].ser)}`).join('; ')}.` : ''}`);
+  }
+  for (const row of r.table1) {
+    const f = (s: string) => r.fig8.find((x) => x.snrDb === row.snrDb && x.scheme === s);
+    lines.push(`* **${row.snrDb} dB:** MSER hybrid GD ${e(f('mser-gd')?.ser.mean)} (paper ${e(f('mser-gd')?.paper)}), unfolded ${e(f('unfolded')?.ser.mean)} (paper ${e(f('unfolded')?.paper)}), CNN ${e(f('cnn-mser')?.ser.mean)} (paper ${e(f('cnn-mser')?.paper)}), MMSE hybrid GD ${e(f('mmse-gd')?.ser.mean)}; SER_GD/SER_unfolded ${row.unfolded ? `${pct(row.unfolded.ratio)} ± ${pct(row.unfolded.se)}` : 'n/a'} (paper ${pct(row.paperUnfolded)}), SER_GD/SER_CNN ${row.cnn ? pct(row.cnn.ratio) : 'n/a'} (paper ${pct(row.paperCnn)}).`);
+  }
+  if (r.seeds.length > 1) lines.push(`* **Seeds (${p.headlineSnrDb} dB):** SER_GD/SER_unfolded ${r.seeds.map((s) => `${s.key} ${pct(s.ratio.ratio)}`).join(', ')}.`);
+  const worse = r.nets.filter((n) => n.validationEnd < n.validationStart);
+  lines.push(`* **Training:** ${worse.length} of ${r.nets.length} networks ended below their start in validation SER; the others kept their start (validation keeps the best parameters, the start included).`);
+  return lines.join('\n');
+}
