@@ -97,8 +97,9 @@ export function writeMserRun(file: string, run: MserSavedRun): string {
 }
 
 /** Every network-derived result of a saved run recomputed from its networks and stored baselines (never training). */
-export async function recomputeResults(run: MserSavedRun, opts: { progress?: Progress } = {}): Promise<MserResults> {
-  const p = presetOfRun(run);
+export async function recomputeResults(run: MserSavedRun, opts: { progress?: Progress; preset?: MserPreset } = {}): Promise<MserResults> {
+  // `preset`: the run's preset when it is not a named one (tests shrink presets)
+  const p = opts.preset ?? presetOfRun(run);
   const nets = await mserNets(p, { saved: savedCheckpoints(run), trainMissing: false, savedFrom: `saved run ${run.preset}`, progress: opts.progress });
   try {
     const r = mserResults(p, baselinesOfResults(run.results, p), nets, run.results.calibration);
