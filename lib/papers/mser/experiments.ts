@@ -18,7 +18,7 @@ import { fitSnrOffset, OffsetFit, SerPoint } from './calibration';
 import { buildCnn, cnnDesign, cnnPreset, CnnNet, trainCnn } from './cnn';
 import { exactSer } from './evaluate';
 import { GdStepSizes, mserGd } from './gd';
-import { mmseGd } from './mmse';
+import { mmseGd, mmseScaledCombiners } from './mmse';
 import { paperGdPoints, PAPER_TABLE1 } from './paperTables';
 import { MserPreset } from './presets';
 import { designStart, MserStart } from './starts';
@@ -124,8 +124,11 @@ async function runMserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: M
   }
 }
 
-async function runMmseGd(h: Complex, init: HybridState, sys: MserSystem, o: GdRun): Promise<Float64Array> {
+async function runMmseGd(h: Complex, init0: HybridState, sys: MserSystem, o: GdRun): Promise<Float64Array> {
+  // from the start with its combiners at their MMSE scale (./mmse mmseScaledCombiners)
+  const init = mmseScaledCombiners(h, init0, sys, o.noiseVar);
   const r = await mmseGd(h, init, sys, { steps: o.steps, noiseVar: o.noiseVar, iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, normalisedSteps: true, progress: o.progress, phase: o.phase });
+  disposeState(init);
   try {
     return exactSer(h, r.state, sys, o.noiseVar);
   } finally {

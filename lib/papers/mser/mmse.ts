@@ -68,3 +68,27 @@ export async function mmseGd(h: Complex, init: HybridState, sys: MserSystem, opt
     phase: opts.phase ?? 'MMSE GD',
   });
 }
+
+/**
+ * Each combiner column scaled by its MMSE scalar (ours, the start of the MMSE GD): w_{i} ← c_i·w_i with
+ * c_i = E_s m_ii / (E_s Σ_j |m_ij|² + σ²‖U_kᴴw_i‖²) (m_ij the entries of M = GFV), the c minimising stream
+ * i's MSE over the scale of its combiner. The designs we start from carry unit-norm combiners for the
+ * MSER objective; with them the MSE is far from its minimum over the scale, which GD would spend its
+ * iterations recovering. c_i also rotates stream i so that its gain m_ii is real and positive. Returns a
+ * new state (only W differs).
+ */
+export function mmseScaledCombiners(h: Complex, s: HybridState, sys: MserSystem, noiseVar: number): HybridState {
+  const w = C.tidy(() => {
+    const m = effectiveMatrix(h, s); // [B, D, D]
+    const [b, d] = m.re.shape as [number, number, number];
+    const es = symbolEnergy(sys.modulation);
+    const diag = { re: tf.sum(tf.mul(m.re, tf.eye(d)), 2), im: tf.sum(tf.mul(m.im, tf.eye(d)), 2) }; // [B, D]
+    const rowPower = tf.sum(tf.add(tf.square(m.re), tf.square(m.im)), 2);
+    const g2 = tf.reshape(tf.square(combinerNoiseGain(s)), [b, d]);
+    const a = tf.maximum(tf.add(tf.mul(rowPower, es), tf.mul(g2, noiseVar)), 1e-30);
+    const shape = [b, sys.users, 1, sys.streams];
+    const c = { re: tf.reshape(tf.div(tf.mul(diag.re, es), a), shape), im: tf.reshape(tf.div(tf.mul(diag.im, es), a), shape) };
+    return C.mul(s.w, c);
+  });
+  return { thetaF: tf.clone(s.thetaF), v: { re: tf.clone(s.v.re), im: tf.clone(s.v.im) }, thetaU: tf.clone(s.thetaU), w };
+}
