@@ -5,6 +5,7 @@ export * from './transceiver';
 export * from './kde';
 export * from './gradients';
 export * from './gd';
+export * from './gdF64';
 export * from './init';
 export * from './evaluate';
 export * from './unfolded';
