@@ -34,6 +34,7 @@ import type { Complex } from '../lib/core/complex';
 import { Rng } from '../lib/core/random';
 import { clusteredChannel } from '../lib/phy/channels';
 import { gdIteration, GdStepSizes } from '../lib/papers/mser/gd';
+import { channelsToF64, gdIterationF64, stateToF64, symbolsToF64 } from '../lib/papers/mser/gdF64';
 import { alignmentInit } from '../lib/papers/mser/init';
 import { disposeSymbols, sampleSymbols, SymbolBlock } from '../lib/papers/mser/symbols';
 import { MserSystem, noiseVarOf, PAPER_SYSTEM, symbolEnergy, totalStreams } from '../lib/papers/mser/system';
@@ -184,6 +185,13 @@ export async function benchMser(backends: BackendName[]): Promise<{ rows: MserRo
         const leaked = tf.memory().numTensors - before;
         if (leaked > 0) console.error(`mser bench: ${leaked} tensors left after the timed calls on ${b}`);
         ours.push({ backend: b, case: which, batch: inp.batch, seconds: sec });
+        if (i === 0) {
+          // the float64 JS kernel (./gdF64: the same iteration, equal to gdIteration to float32 precision,
+          // test/papers/mser/gdF64.test.ts), converted once, outside the timing
+          const hF = channelsToF64(inp.h), sF = stateToF64(inp.start), symF = symbolsToF64(inp.sym);
+          const secF = bestSeconds(() => gdIterationF64(hF, sF, symF, sys, { steps, rho }));
+          ours.push({ backend: 'float64 JS', case: which, batch: inp.batch, seconds: secF });
+        }
         disposeInputs(inp);
       }
     }
