@@ -92,6 +92,50 @@ export async function trainedOrSaved<N>(
   return train();
 }
 
+/**
+ * The checkpoints of a saved run by network key (`keyOf` reads a checkpoint's meta; `where` names the
+ * entry in its errors); a key used twice is an error naming the file and both entries.
+ */
+export function checkpointsByKey<C>(nets: readonly C[], keyOf: (c: C, where: string) => string, where = 'saved run'): Map<string, C> {
+  const m = new Map<string, C>();
+  nets.forEach((c, i) => {
+    const key = keyOf(c, `${where}: nets[${i}]`);
+    if (m.has(key)) throw new Error(`${where}: nets[${i}] (${key}) appears twice`);
+    m.set(key, c);
+  });
+  return m;
+}
+
+/**
+ * Each spec's network, in order, restored from `saved` (by `key(spec)`) or trained (`trainedOrSaved`'s
+ * rules); `only` keeps a worker's share. On an error the networks made so far are disposed.
+ */
+export async function trainOrRestore<S, N, C>(specs: readonly S[], o: {
+  key: (s: S) => string;
+  restore: (c: C, where: string) => N;
+  train: (s: S) => Promise<N>;
+  dispose: (n: N) => void;
+  saved?: ReadonlyMap<string, C>;
+  trainMissing?: boolean;
+  savedFrom?: string;
+  only?: readonly string[];
+}): Promise<Map<string, N>> {
+  const out = new Map<string, N>();
+  try {
+    for (const spec of specs) {
+      const key = o.key(spec);
+      if (o.only && !o.only.includes(key)) continue;
+      const c = o.saved?.get(key);
+      const n = await trainedOrSaved<N>(key, c !== undefined ? new Map([[key, o.restore(c, `${o.savedFrom ?? 'saved run'}: ${key}`)]]) : undefined, () => o.train(spec), { trainMissing: o.trainMissing, where: o.savedFrom });
+      out.set(key, n);
+    }
+    return out;
+  } catch (e) {
+    for (const n of out.values()) o.dispose(n);
+    throw e;
+  }
+}
+
 /** Index networks by key; two networks with one key are an error naming it. */
 export function indexNets<N>(nets: N[], key: (n: N) => string, where = 'saved run'): Map<string, N> {
   const m = new Map<string, N>();

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkClaims, claimRows, claimsSummary, findClaim, Claim } from '../../lib/kit/claims';
 import { array, finite, Infer, integer, object, optional, record, string } from '../../lib/kit/schema';
-import { compareResults, readSavedRun, reproduceSavedRun, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, trainedOrSaved, writeSavedRun } from '../../lib/kit/savedRun';
+import { checkpointsByKey, compareResults, readSavedRun, reproduceSavedRun, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, trainedOrSaved, trainOrRestore, writeSavedRun } from '../../lib/kit/savedRun';
 
 const net = object({ name: string, w: array(finite) });
 const results = object({ wsr: array(finite), byK: record(array(finite)), note: optional(string) });
@@ -72,4 +72,27 @@ test('claims as data: unique ids, rows and summary', () => {
   assert.throws(() => findClaim(c, 'z'), /no claim "z"; there are: a, b/);
   assert.deepEqual(claimRows(c)[1], { figure: 'Fig. 2', 'paper says': 'y equals z', 'we measured': '+0.9 ± 0.1', rule: 'within 1 %', holds: 'NO' });
   assert.equal(claimsSummary(c, 'in the quick preset'), '**1 of 2 claims hold** in the quick preset.\nClaims that do not hold here:\n* Fig. 2: *y equals z* — we measured +0.9 ± 0.1.');
+});
+
+test('checkpointsByKey and trainOrRestore: keys from the meta, duplicates named; saved ones restored, missing ones trained (or an error), only a share, everything disposed on an error', async () => {
+  const cks = [{ meta: { k: 'a' } }, { meta: { k: 'b' } }];
+  const m = checkpointsByKey(cks, (c) => c.meta.k, 'run.json');
+  assert.deepEqual([...m.keys()], ['a', 'b']);
+  assert.throws(() => checkpointsByKey([...cks, { meta: { k: 'a' } }], (c) => c.meta.k, 'run.json'), /run\.json: nets\[2\] \(a\) appears twice/);
+  const log: string[] = [];
+  const o = {
+    key: (s: string) => s,
+    restore: (c: { meta: { k: string } }, where: string) => { log.push(`restore ${c.meta.k} (${where})`); return `restored ${c.meta.k}`; },
+    train: async (s: string) => { log.push(`train ${s}`); if (s === 'bad') throw new Error('boom'); return `trained ${s}`; },
+    dispose: (n: string) => log.push(`dispose ${n}`),
+    saved: m, savedFrom: 'run.json',
+  };
+  const got = await trainOrRestore(['a', 'c', 'b'], o);
+  assert.deepEqual([...got.entries()], [['a', 'restored a'], ['c', 'trained c'], ['b', 'restored b']]);
+  assert.ok(log.includes('restore a (run.json: a)'));
+  assert.deepEqual([...(await trainOrRestore(['a', 'c', 'b'], { ...o, only: ['c'] })).keys()], ['c']);
+  await assert.rejects(trainOrRestore(['a', 'c'], { ...o, trainMissing: false }), /run\.json: has no network c/);
+  log.length = 0;
+  await assert.rejects(trainOrRestore(['a', 'c', 'bad'], o), /boom/);
+  assert.deepEqual(log.filter((l) => l.startsWith('dispose')), ['dispose restored a', 'dispose trained c']);
 });

@@ -7,7 +7,7 @@
  */
 import { backendInfo } from '../../core/backend';
 import { dataFile } from '../../kit/paths';
-import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
+import { checkpointsByKey, checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
 import { checkJsonData, Schema } from '../../kit/schema';
 import type { Checkpoint } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
@@ -38,14 +38,10 @@ export type GnnSavedRun = SavedRun<GnnResults, Checkpoint>;
 
 /** The checkpoints of a saved run by network key; a duplicate is an error naming the file. */
 export function savedCheckpoints(run: GnnSavedRun, where = `saved run ${run.preset}`): Map<string, Checkpoint> {
-  const m = new Map<string, Checkpoint>();
-  run.nets.forEach((c, i) => {
+  return checkpointsByKey(run.nets, (c) => {
     const meta = c.meta as Record<string, unknown>;
-    const key = netKey({ channel: meta.channel as 'rayleigh', antennas: meta.antennas as number, users: meta.users as number, bits: meta.bits as number, estimator: meta.estimator === 'st-argmax' ? 'st-argmax' : undefined });
-    if (m.has(key)) throw new Error(`${where}: nets[${i}] (${key}) appears twice`);
-    m.set(key, c);
-  });
-  return m;
+    return netKey({ channel: meta.channel as 'rayleigh', antennas: meta.antennas as number, users: meta.users as number, bits: meta.bits as number, estimator: meta.estimator === 'st-argmax' ? 'st-argmax' : undefined });
+  }, where);
 }
 
 export function savedRunFile(preset: string): string {

@@ -11,7 +11,7 @@
  */
 import { backendInfo } from '../../core/backend';
 import { Rng } from '../../core/random';
-import { trainedOrSaved } from '../../kit/savedRun';
+import { trainOrRestore } from '../../kit/savedRun';
 import { Checkpoint, checkpointToJson, restoreInto } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
 import { buildCnn, cnnPreset, CnnNet } from './cnn';
@@ -172,26 +172,17 @@ export interface NetRunOptions {
 
 /** Train (or restore) every network of the preset, in `presetNets` order. */
 export async function mserNets(p: MserPreset, opts: NetRunOptions = {}): Promise<MserNets> {
-  const out: MserNets = new Map();
-  try {
-    for (const spec of presetNets(p)) {
-      const key = netKey(spec);
-      if (opts.only && !opts.only.includes(key)) continue;
-      const saved = opts.saved?.get(key);
-      const n = await trainedOrSaved<MserTrainedNet>(key, saved ? new Map([[key, netFromCheckpoint(saved, p, `${opts.savedFrom ?? 'saved run'}: ${key}`)]]) : undefined, () => trainNet(p, spec, opts), { trainMissing: opts.trainMissing, where: opts.savedFrom });
-      out.set(key, n);
-    }
-    return out;
-  } catch (e) {
-    disposeNets(out);
-    throw e;
-  }
+  return trainOrRestore<MserNetSpec, MserTrainedNet, Checkpoint>(presetNets(p), {
+    ...opts, key: netKey, restore: (c, where) => netFromCheckpoint(c, p, where), train: (spec) => trainNet(p, spec, opts), dispose: disposeNet,
+  });
+}
+
+function disposeNet(n: MserTrainedNet): void {
+  if ('unfolded' in n.net) n.net.unfolded.dispose();
+  else n.net.cnn.dispose();
 }
 
 export function disposeNets(nets: MserNets): void {
-  for (const n of nets.values()) {
-    if ('unfolded' in n.net) n.net.unfolded.dispose();
-    else n.net.cnn.dispose();
-  }
+  for (const n of nets.values()) disposeNet(n);
   nets.clear();
 }

@@ -10,7 +10,7 @@
  */
 import { backendInfo } from '../../core/backend';
 import { dataFile } from '../../kit/paths';
-import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, writeSavedRun } from '../../kit/savedRun';
+import { checkpointsByKey, checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, writeSavedRun } from '../../kit/savedRun';
 import { checkJsonData, Schema } from '../../kit/schema';
 import type { Checkpoint } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
@@ -38,13 +38,7 @@ export const mserSavedRunSchema = savedRunSchema(PAPER, resultsSchema, checkpoin
 export type MserSavedRun = SavedRun<MserResults, Checkpoint>;
 
 export function savedCheckpoints(run: { nets: Checkpoint[] }, where = 'saved run'): Map<string, Checkpoint> {
-  const m = new Map<string, Checkpoint>();
-  run.nets.forEach((c, i) => {
-    const key = netKey(specOfMeta(c.meta as Record<string, unknown>, `${where}: nets[${i}]`));
-    if (m.has(key)) throw new Error(`${where}: nets[${i}] (${key}) appears twice`);
-    m.set(key, c);
-  });
-  return m;
+  return checkpointsByKey(run.nets, (c, w) => netKey(specOfMeta(c.meta as Record<string, unknown>, w)), where);
 }
 
 export function savedRunFile(preset: string): string {

@@ -6,7 +6,7 @@
 import { backendInfo } from '../../core/backend';
 import { Rng } from '../../core/random';
 import { checkPositiveInt } from '../../core/validate';
-import { trainedOrSaved } from '../../kit/savedRun';
+import { trainOrRestore } from '../../kit/savedRun';
 import { Checkpoint, checkpointToJson, restoreInto } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
 import { buildSlpNet, SLP_VARIANTS, SlpNet, SlpNetConfig, SlpVariant } from './network';
@@ -101,25 +101,19 @@ export interface NetRunOptions {
 /** Train (or load) every network of the preset, in `presetNets` order. */
 export async function slpNets(p: SlpPreset, opts: NetRunOptions = {}): Promise<SlpNets> {
   checkPositiveInt('slpNets', 'p.replicates', p.replicates);
-  const out: SlpNets = new Map();
-  try {
-    for (const spec of presetNets(p)) {
+  return trainOrRestore<SlpNetSpec, SlpTrainedNet, Checkpoint>(presetNets(p), {
+    ...opts,
+    key: netKey,
+    restore: (c, where) => netFromCheckpoint(c, p, where),
+    train: async (spec) => {
       const key = netKey(spec);
-      if (opts.only && !opts.only.includes(key)) continue;
-      const saved = opts.saved?.get(key);
-      const n = await trainedOrSaved<SlpTrainedNet>(key, saved ? new Map([[key, netFromCheckpoint(saved, p, `${opts.savedFrom ?? 'saved run'}: ${key}`)]]) : undefined, async () => {
-        const t0 = Date.now();
-        const { rng, dataRng } = trainingRngs(p, spec);
-        const r = await trainSlpNet(netConfig(p, spec), p.train, rng, { progress: opts.progress, phase: `train ${key}`, dataRng });
-        return { key, spec, net: r.net, validation: r.validation, valRatios: r.history.validation.map((v) => v.loss), seconds: (Date.now() - t0) / 1000 };
-      }, { trainMissing: opts.trainMissing, where: opts.savedFrom });
-      out.set(key, n);
-    }
-    return out;
-  } catch (e) {
-    disposeNets(out);
-    throw e;
-  }
+      const t0 = Date.now();
+      const { rng, dataRng } = trainingRngs(p, spec);
+      const r = await trainSlpNet(netConfig(p, spec), p.train, rng, { progress: opts.progress, phase: `train ${key}`, dataRng });
+      return { key, spec, net: r.net, validation: r.validation, valRatios: r.history.validation.map((v) => v.loss), seconds: (Date.now() - t0) / 1000 };
+    },
+    dispose: (n) => n.net.dispose(),
+  });
 }
 
 export function disposeNets(nets: SlpNets): void {

@@ -7,7 +7,7 @@
  */
 import { backendInfo } from '../../core/backend';
 import { dataFile } from '../../kit/paths';
-import { checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
+import { checkpointsByKey, checkpointSchema, readSavedRun, readSavedRunIfPresent, SAVED_RUN_FORMAT, SavedRun, savedRunSchema, Tolerance, writeSavedRun } from '../../kit/savedRun';
 import { checkJsonData, Schema } from '../../kit/schema';
 import type { Checkpoint } from '../../train/checkpoint';
 import type { Progress } from '../../train/progress';
@@ -35,13 +35,7 @@ export type SlpSavedRun = SavedRun<SlpResults, Checkpoint>;
 
 /** The checkpoints of a saved run by network key; a duplicate is an error naming the file. */
 export function savedCheckpoints(run: { nets: Checkpoint[] }, where = 'saved run'): Map<string, Checkpoint> {
-  const m = new Map<string, Checkpoint>();
-  run.nets.forEach((c, i) => {
-    const key = netKey(specOfMeta(c.meta as Record<string, unknown>, `${where}: nets[${i}]`));
-    if (m.has(key)) throw new Error(`${where}: nets[${i}] (${key}) appears twice`);
-    m.set(key, c);
-  });
-  return m;
+  return checkpointsByKey(run.nets, (c, w) => netKey(specOfMeta(c.meta as Record<string, unknown>, w)), where);
 }
 
 export function savedRunFile(preset: string): string {
