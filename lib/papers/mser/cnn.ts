@@ -112,8 +112,14 @@ export interface CnnNet {
 const SUBNETS = ['thetaF', 'thetaU', 'p', 'w'] as const;
 type SubnetName = (typeof SUBNETS)[number];
 
-/** The presets: 'paper' (17 layers per sub-network, the module comment) and 'small' (tests). */
-export function cnnPreset(name: 'paper' | 'small', sys: MserSystem): CnnConfig {
+/**
+ * The presets: 'paper' (17 layers per sub-network, the module comment; ≈ 1.1 M parameters), 'compact'
+ * (the same 17 layers at a quarter of the widths and FC 64: ≈ 0.13 M parameters, what the reproduce run
+ * trains and commits; a 1.1 M-parameter checkpoint is ≈ 20 MB of JSON per network) and 'small' (tests).
+ */
+export type CnnPresetName = 'paper' | 'compact' | 'small';
+
+export function cnnPreset(name: CnnPresetName, sys: MserSystem): CnnConfig {
   if (name === 'paper') {
     return {
       sys,
@@ -121,10 +127,17 @@ export function cnnPreset(name: 'paper' | 'small', sys: MserSystem): CnnConfig {
       digital: { stages: [{ channels: [16, 16, 16], pool: false }, { channels: [32, 32, 32], pool: true }], hidden: 256 },
     };
   }
+  if (name === 'compact') {
+    return {
+      sys,
+      phase: { stages: [{ channels: [8, 8], pool: true }, { channels: [16, 16], pool: true }, { channels: [32], pool: true }], hidden: 64 },
+      digital: { stages: [{ channels: [8, 8, 8], pool: false }, { channels: [16, 16, 16], pool: true }], hidden: 64 },
+    };
+  }
   if (name === 'small') {
     return { sys, phase: { stages: [{ channels: [4], pool: true }], hidden: 16 }, digital: { stages: [{ channels: [4], pool: false }], hidden: 16 } };
   }
-  throw new Error(`cnnPreset(name): 'paper' or 'small'; got ${String(name)}`);
+  throw new Error(`cnnPreset(name): 'paper', 'compact' or 'small'; got ${String(name)}`);
 }
 
 function checkNetSize(fn: string, what: string, s: CnnNetSize): void {

@@ -8,7 +8,7 @@
  * experiment `calibrateChannel`: the paper states neither its cluster count N_C nor its SNR definition).
  */
 import { checkFinite, checkPositiveInt } from '../../core/validate';
-import type { CnnTrainSettings } from './cnn';
+import type { CnnPresetName, CnnTrainSettings } from './cnn';
 import { MserStart } from './starts';
 import { MserSystem, PAPER_SYSTEM } from './system';
 import type { UnfoldedTrainSettings } from './training';
@@ -50,8 +50,8 @@ export interface MserUnfoldedSettings {
 }
 
 export interface MserCnnSettings {
-  /** 'paper': 17 layers per sub-network (ours, sizes not given); 'small': the test size */
-  size: 'paper' | 'small';
+  /** ./cnn cnnPreset: 'paper' (17 layers per sub-network, ≈ 1.1 M parameters; sizes ours, the paper gives none), 'compact' (the same 17 layers, ≈ 0.13 M) or 'small' (tests) */
+  size: CnnPresetName;
   train: Omit<CnnTrainSettings, 'snrDb' | 'objective'>;
   /** training channels (paper: 10 000, inferred from Tables II–III) */
   trainChannels: number;
@@ -119,7 +119,7 @@ export const MSER_PRESETS: Readonly<Record<MserPresetName, MserPreset>> = {
     gd: { iterations: 200, symbols: 512, starts: ['mo', 'alignment'], etaGrid: [0.003, 0.01, 0.03], recordEvery: 10 },
     mmseGd: { iterations: 200, etaGrid: [0.003, 0.01, 0.03] },
     unfolded: { layers: 15, start: 'mo', train: { ...trainPaper, steps: 40, optimizer: 'adam', learningRate: 0.01 } },
-    cnn: { size: 'paper', trainChannels: 2000, train: { steps: 150, batchChannels: 20, learningRate: 1e-3, symbols: 128, validateEvery: 25, optimizer: 'adam' } },
+    cnn: { size: 'compact', trainChannels: 2000, train: { steps: 200, batchChannels: 20, learningRate: 1e-3, symbols: 128, validateEvery: 25, optimizer: 'adam' } },
     curves: { batchSizes: [5, 10, 20, 50], learningRates: [0.005, 0.01, 0.02, 0.05], layers: [6, 9, 12, 15, 18], steps: 30 },
     calibration: { clusters: [1, 2, 3], channels: 30, iterations: 100, snrDb: [-10, -5, 0, 5, 10, 15, 20, 25], offsets },
     replicates: 3, seed: 20,

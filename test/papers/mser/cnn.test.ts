@@ -87,7 +87,7 @@ backendTest('CNN benchmark: training with either loss keeps finite losses, never
 
 test('CNN benchmark: the paper preset has 17 layers per sub-network; the closed-form parameter count is the variables\' size', async () => {
   await setup();
-  assert.deepEqual(cnnLayerCount(cnnPreset('paper', PAPER_SYSTEM)), { thetaF: 17, thetaU: 17, p: 17, w: 17 });
+  for (const name of ['paper', 'compact'] as const) assert.deepEqual(cnnLayerCount(cnnPreset(name, PAPER_SYSTEM)), { thetaF: 17, thetaU: 17, p: 17, w: 17 });
   assert.deepEqual(cnnLayerCount(cnnPreset('small', SYS)), { thetaF: 7, thetaU: 7, p: 6, w: 6 });
   for (const [cfg, what] of [[cnnPreset('paper', PAPER_SYSTEM), 'paper'], [cnnPreset('paper', SYS), 'paper preset, small system'], [cnnPreset('small', SYS), 'small']] as [CnnConfig, string][]) {
     const net = buildCnn(new Rng(`mser/cnn-count-${what}`), cfg);
