@@ -116,7 +116,7 @@ test('CNN benchmark: argument errors name the parameter and the allowed values',
   await setup();
   const rng = new Rng('mser/cnn-errors');
   const cfg = cnnPreset('small', SYS);
-  assert.throws(() => cnnPreset('huge' as 'paper', SYS), /cnnPreset\(name\): 'paper' or 'small'; got huge/);
+  assert.throws(() => cnnPreset('huge' as 'paper', SYS), /cnnPreset\(name\): 'paper', 'compact' or 'small'; got huge/);
   assert.throws(() => buildCnn(rng, { ...cfg, phase: { stages: [], hidden: 8 } }), /config\.phase\.stages\): needs at least one stage/);
   assert.throws(() => buildCnn(rng, { ...cfg, digital: { stages: [{ channels: [4, 0], pool: true }], hidden: 8 } }), /config\.digital\.stages\[0\]\.channels\[1\] must be a positive integer; got 0/);
   assert.throws(() => buildCnn(rng, { ...cfg, digital: { stages: [{ channels: [4], pool: 1 as unknown as boolean }], hidden: 8 } }), /stages\[0\]\.pool\): true or false/);
