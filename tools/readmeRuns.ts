@@ -19,6 +19,9 @@ import { slpClaims } from '../lib/papers/slp/claims';
 import { slpPreset } from '../lib/papers/slp/presets';
 import { describeRun as describeSlp } from '../lib/papers/slp/report';
 import { readSlpRun, savedRunFile as slpRunFile } from '../lib/papers/slp/saved';
+import { mserClaims } from '../lib/papers/mser/claims';
+import { describeRun as describeMser } from '../lib/papers/mser/report';
+import { presetOfRun, readMserRun, savedRunFile as mserRunFile } from '../lib/papers/mser/saved';
 
 const README = path.resolve(__dirname, '..', 'README.md');
 
@@ -38,6 +41,7 @@ export function runSummaries(): Record<string, string> {
     ].join('\n'),
     'gnn-quantized-precoding/reproduce': gnnSummary(),
     'slp-quantized-nn-weights/reproduce': slpSummary(),
+    'mser-hybrid-beamforming/reproduce': mserSummary(),
   };
 }
 
@@ -63,6 +67,19 @@ function slpSummary(): string {
       `${held.length} of ${claims.length} of the paper's checked statements hold${claims.length > held.length ? `; not: ${claims.filter((c) => !c.holds).map((c) => `${c.id} (${c.measured})`).join('; ')}` : ''}.`,
     '',
     describeSlp(p, r.results, claims),
+  ].join('\n');
+}
+
+function mserSummary(): string {
+  const r = readMserRun(mserRunFile('reproduce'));
+  const p = presetOfRun(r);
+  const claims = mserClaims(r.results, { headlineSnrDb: p.headlineSnrDb });
+  const held = claims.filter((c) => c.holds);
+  return [
+    `**What the committed \`reproduce\` run shows** (generated from \`data/mser-hybrid-beamforming/reproduce.json\` by \`npm run readme-runs\`; ${r.nets.length} networks, ${(r.seconds / 60).toFixed(0)} min of training and evaluation on ${r.backend}, summed over the worker processes). ` +
+      `${held.length} of ${claims.length} of the paper's checked statements hold${claims.length > held.length ? `; not: ${claims.filter((c) => !c.holds).map((c) => `${c.id} (${c.measured})`).join('; ')}` : ''}.`,
+    '',
+    describeMser(p, r.results, claims),
   ].join('\n');
 }
 
