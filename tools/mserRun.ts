@@ -78,9 +78,14 @@ async function main(): Promise<void> {
       seconds += j.seconds;
       (j.nets ?? []).forEach((c, i) => {
         const ck = checkpointFromJson(c, `${f}: nets[${i}]`) as Checkpoint;
-        saved.set(netKey(specOfMeta(ck.meta as Record<string, unknown>, `${f}: nets[${i}]`)), ck);
+        const key = netKey(specOfMeta(ck.meta as Record<string, unknown>, `${f}: nets[${i}]`));
+        if (saved.has(key)) throw new Error(`${f}: nets[${i}] (${key}) is also in an earlier file`);
+        saved.set(key, ck);
       });
-      for (const b of j.baselines ?? []) baselines.push({ ...b, schemes: b.schemes.map((x) => ({ ...x, scheme: x.scheme as MserScheme, ser: Float64Array.from(x.ser) })) });
+      for (const b of j.baselines ?? []) {
+        if (baselines.some((x) => x.snrDb === b.snrDb)) throw new Error(`${f}: the baselines at ${b.snrDb} dB are also in an earlier file`);
+        baselines.push({ ...b, schemes: b.schemes.map((x) => ({ ...x, scheme: x.scheme as MserScheme, ser: Float64Array.from(x.ser) })) });
+      }
     }
     baselines.sort((a, b) => a.snrDb - b.snrDb);
     await mergeRun(p, { saved, baselines, calibration: readCalibration(calFile), seconds }, files);

@@ -15,9 +15,9 @@ import { blockGradient, MSER_BLOCKS, MserBlock } from './gradients';
 import { mserObjective } from './kde';
 import { MserPreset } from './presets';
 import { designStart, MserStart } from './starts';
-import { disposeSymbols, sampleSymbols } from './symbols';
+import { disposeSymbols, sampleSymbols, SymbolBlock } from './symbols';
 import { noiseVarOf, symbolEnergy, totalStreams } from './system';
-import { analog, combinerNoiseGain, disposeState, precoderPower } from './transceiver';
+import { analog, combinerNoiseGain, disposeState, HybridState, precoderPower } from './transceiver';
 import { relativeSteps } from './tune';
 
 const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
@@ -62,11 +62,13 @@ export function constraintCheck(p: MserPreset, opts: { snrDb: number; channels: 
 export function objectiveVsExact(p: MserPreset, opts: { snrDb: number; channels: number; symbols: number }): { channel: number; objective: number; exactSer: number; ratio: number }[] {
   const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb));
   const ch = channelSet(p, 'test', opts.channels);
-  const s = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
-  const sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+  let s: HybridState | undefined, sym: SymbolBlock | undefined;
   try {
-    const obj = tf.tidy(() => mserObjective(ch.h, s, sym, { rho: Math.sqrt(nv / 2) }).dataSync());
-    const ser = exactSer(ch.h, s, sys, nv);
+    s = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+    sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+    const [st, sb] = [s, sym];
+    const obj = tf.tidy(() => mserObjective(ch.h, st, sb, { rho: Math.sqrt(nv / 2) }).dataSync());
+    const ser = exactSer(ch.h, st, sys, nv);
     return Array.from(ser, (x, i) => ({ channel: i, objective: obj[i], exactSer: x, ratio: x > 0 ? obj[i] / x : NaN }));
   } finally {
     disposeState(s);
@@ -79,17 +81,19 @@ export function objectiveVsExact(p: MserPreset, opts: { snrDb: number; channels:
 export function gradientAgreement(p: MserPreset, opts: { snrDb: number; channels: number; symbols: number }): { block: MserBlock; relativeError: number; norm: number }[] {
   const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb)), rho = Math.sqrt(nv / 2);
   const ch = channelSet(p, 'test', opts.channels);
-  const s = designStart(ch.h, sys, { start: 'alignment', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
-  const sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+  let s: HybridState | undefined, sym: SymbolBlock | undefined, auto: tf.Tensor[] = [];
   try {
-    const auto = tf.tidy(() => {
+    s = designStart(ch.h, sys, { start: 'alignment', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+    sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+    const [st, sb] = [s, sym];
+    auto = tf.tidy(() => {
       const f = (thetaF: tf.Tensor, vRe: tf.Tensor, vIm: tf.Tensor, thetaU: tf.Tensor, wRe: tf.Tensor, wIm: tf.Tensor) =>
-        tf.sum(mserObjective(ch.h, { thetaF, v: { re: vRe, im: vIm }, thetaU, w: { re: wRe, im: wIm } }, sym, { rho }));
-      return tf.grads(f)([s.thetaF, s.v.re, s.v.im, s.thetaU, s.w.re, s.w.im]);
+        tf.sum(mserObjective(ch.h, { thetaF, v: { re: vRe, im: vIm }, thetaU, w: { re: wRe, im: wIm } }, sb, { rho }));
+      return tf.grads(f)([st.thetaF, st.v.re, st.v.im, st.thetaU, st.w.re, st.w.im]);
     });
     const autoOf: Record<MserBlock, tf.Tensor[]> = { thetaF: [auto[0]], v: [auto[1], auto[2]], thetaU: [auto[3]], w: [auto[4], auto[5]] };
     const rows = MSER_BLOCKS.map((block) => {
-      const g = blockGradient(ch.h, s, sym, { rho, block, objective: false });
+      const g = blockGradient(ch.h, st, sb, { rho, block, objective: false });
       const ours = g.block === 'v' || g.block === 'w' ? [g.g.re, g.g.im] : [g.g as tf.Tensor];
       const [err, norm] = tf.tidy(() => {
         const d = ours.map((o, i) => tf.sum(tf.square(tf.sub(o, autoOf[block][i])))).reduce((a, b) => tf.add(a, b));
@@ -99,9 +103,9 @@ export function gradientAgreement(p: MserPreset, opts: { snrDb: number; channels
       tf.dispose(ours);
       return { block, relativeError: err / Math.max(norm, 1e-30), norm };
     });
-    tf.dispose(auto);
     return rows;
   } finally {
+    tf.dispose(auto);
     disposeState(s);
     disposeSymbols(sym);
     disposeChannel(ch);
@@ -124,10 +128,12 @@ export interface ConvergenceCurve {
 export async function gdConvergence(p: MserPreset, opts: { snrDb: number; channels: number; iterations: number; etas: number[] }): Promise<ConvergenceCurve[]> {
   const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb)), rho = Math.sqrt(nv / 2);
   const ch = channelSet(p, 'test', opts.channels);
-  const s = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
-  const sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: p.gd.symbols, modulation: sys.modulation });
+  let s0: HybridState | undefined, sym0: SymbolBlock | undefined;
   const out: ConvergenceCurve[] = [];
   try {
+    s0 = designStart(ch.h, sys, { start: 'mo', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+    sym0 = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: p.gd.symbols, modulation: sys.modulation });
+    const [s, sym] = [s0, sym0];
     for (const rule of ['plain', 'relative'] as const) {
       for (const eta of opts.etas) {
         const steps = rule === 'plain' ? relativeSteps(ch.h, s, sym, { rho, eta }) : { v: eta, w: eta, thetaU: eta, thetaF: eta };
@@ -139,8 +145,8 @@ export async function gdConvergence(p: MserPreset, opts: { snrDb: number; channe
     }
     return out;
   } finally {
-    disposeState(s);
-    disposeSymbols(sym);
+    disposeState(s0);
+    disposeSymbols(sym0);
     disposeChannel(ch);
   }
 }

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Complex } from '../../core/complex';
 import { Rng } from '../../core/random';
+import { checkFinite, checkPositiveInt } from '../../core/validate';
 import { meanSe, MeanSe } from '../../kit/stats';
 import { clusteredChannel, ClusteredChannel } from '../../phy/channels';
 import type { TrainHistory } from '../../train/loop';
@@ -21,7 +22,7 @@ import { GdStepSizes, mserGd } from './gd';
 import { mserGdF64 } from './gdF64';
 import { mmseGd, mmseScaledCombiners } from './mmse';
 import { paperGdPoints, PAPER_TABLE1 } from './paperTables';
-import { MserPreset } from './presets';
+import { checkPreset, MserPreset } from './presets';
 import { designStart, MserStart } from './starts';
 import { disposeSymbols, sampleSymbols, SymbolBlock } from './symbols';
 import { MserSystem, noiseVarOf, totalStreams } from './system';
@@ -132,8 +133,12 @@ async function runMserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: M
 async function runMmseGd(h: Complex, init0: HybridState, sys: MserSystem, o: GdRun): Promise<Float64Array> {
   // from the start with its combiners at their MMSE scale (./mmse mmseScaledCombiners)
   const init = mmseScaledCombiners(h, init0, sys, o.noiseVar);
-  const r = await mmseGd(h, init, sys, { steps: o.steps, noiseVar: o.noiseVar, iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, normalisedSteps: true, progress: o.progress, phase: o.phase });
-  disposeState(init);
+  let r: Awaited<ReturnType<typeof mmseGd>>;
+  try {
+    r = await mmseGd(h, init, sys, { steps: o.steps, noiseVar: o.noiseVar, iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, normalisedSteps: true, progress: o.progress, phase: o.phase });
+  } finally {
+    disposeState(init);
+  }
   try {
     return exactSer(h, r.state, sys, o.noiseVar);
   } finally {
@@ -158,6 +163,12 @@ export interface BaselinePoint {
  * (with `tuned`, a run's chosen η, the tuning is skipped).
  */
 export async function baselinesAt(p: MserPreset, snrDb: number, opts: { progress?: Progress; channels?: ClusteredChannel; sys?: MserSystem; tuned?: { mser: number; mmse: number } } = {}): Promise<BaselinePoint> {
+  checkPreset('baselinesAt', p);
+  checkFinite('baselinesAt', 'snrDb', snrDb);
+  if (opts.tuned) {
+    checkFinite('baselinesAt', 'opts.tuned.mser', opts.tuned.mser, 0, false);
+    checkFinite('baselinesAt', 'opts.tuned.mmse', opts.tuned.mmse, 0, false);
+  }
   const sys = opts.sys ?? p.sys;
   const progress = opts.progress ?? silentProgress;
   const our = ourSnrDb(p, snrDb), nv = noiseVarOf(sys, our);
@@ -267,20 +278,28 @@ export interface UnfoldedVariant {
  * with the preset's settings and the variant's overrides.
  */
 export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: number; variant?: UnfoldedVariant; progress?: Progress; sys?: MserSystem } = {}): Promise<UnfoldedRun> {
-  const sys = o.sys ?? p.sys, v = o.variant ?? {};
+  const fn = 'trainUnfoldedAt';
+  checkPreset(fn, p);
+  checkFinite(fn, 'snrDb', snrDb);
+  if (o.eta !== undefined) checkFinite(fn, 'o.eta (η)', o.eta, 0, false);
+  const v = o.variant ?? {};
+  for (const k of ['layers', 'batchChannels', 'steps', 'trainChannels'] as const) if (v[k] !== undefined) checkPositiveInt(fn, `o.variant.${k}`, v[k] as number);
+  if (v.learningRate !== undefined) checkFinite(fn, 'o.variant.learningRate', v.learningRate, 0, false);
+  if (v.replicate !== undefined && !(Number.isInteger(v.replicate) && v.replicate >= 0)) throw new Error(`${fn}(o.variant.replicate): an integer ≥ 0; got ${v.replicate}`);
+  const sys = o.sys ?? p.sys;
   const nv = noiseVarOf(sys, ourSnrDb(p, snrDb));
   const rng = new Rng(p.seed).fork(`unfolded/${snrDb}${v.replicate ? `#${v.replicate}` : ''}`);
   const train = channelSet(p, v.replicate ? `train#${v.replicate}` : 'train', v.trainChannels ?? p.trainChannels, { sys });
   const val = channelSet(p, 'val', p.valChannels, { sys });
   const t0 = Date.now();
-  const base = `${p.seed}/${sys.users}x${sys.rxAntennas}x${sys.txAntennas}/N_C=${p.channel.clusters}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}`;
+  const base = `${p.seed}/${JSON.stringify(sys)}/${JSON.stringify(p.channel)}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}`;
   const startRng = new Rng(p.seed).fork(`unfolded-starts/${snrDb}`);
   const trainKey = `${base}/train${v.replicate ? `#${v.replicate}` : ''}/${v.trainChannels ?? p.trainChannels}`;
-  const trainInit = cachedStart(trainKey, () => designStart(train.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork(trainKey) }));
-  const valInit = cachedStart(`${base}/val/${p.valChannels}`, () => designStart(val.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork('val') }));
   const rho = Math.sqrt(nv / 2);
   const layers = v.layers ?? p.unfolded.layers;
   try {
+    const trainInit = cachedStart(trainKey, () => designStart(train.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork(trainKey) }));
+    const valInit = cachedStart(`${base}/val/${p.valChannels}`, () => designStart(val.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork('val') }));
     const netAt = (eta: number) => buildUnfolded(rng.fork('net'), { sys, layers, steps: { v: eta, w: eta, thetaU: eta, thetaF: eta }, rho, normalisedSteps: true });
     let eta = o.eta;
     if (eta === undefined) {
@@ -296,8 +315,13 @@ export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: n
     }
     const net = netAt(eta);
     const settings = { ...p.unfolded.train, snrDb: ourSnrDb(p, snrDb), batchChannels: v.batchChannels ?? p.unfolded.train.batchChannels, learningRate: v.learningRate ?? p.unfolded.train.learningRate, steps: v.steps ?? p.unfolded.train.steps };
-    const trained = await trainUnfolded(net, { trainH: train.h, valH: val.h, trainInit, valInit }, settings, rng.fork('train'), { progress: o.progress, phase: `unfolded L=${layers} ${snrDb} dB` });
-    return { net, trained, eta, seconds: (Date.now() - t0) / 1000 };
+    try {
+      const trained = await trainUnfolded(net, { trainH: train.h, valH: val.h, trainInit, valInit }, settings, rng.fork('train'), { progress: o.progress, phase: `unfolded L=${layers} ${snrDb} dB` });
+      return { net, trained, eta, seconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
   } finally {
     disposeChannel(train);
     disposeChannel(val);
@@ -313,7 +337,7 @@ export function unfoldedTestSer(p: MserPreset, net: UnfoldedNet, snrDb: number, 
   const t0 = Date.now();
   // the test channels' starts: cached for the preset's own test set (every network at this SNR shares them)
   const make = () => designStart(test.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
-  const init = opts.channels ? make() : cachedStart(`${p.seed}/${sys.users}x${sys.rxAntennas}x${sys.txAntennas}/N_C=${p.channel.clusters}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}/test/${p.testChannels}`, make);
+  const init = opts.channels ? make() : cachedStart(`${p.seed}/${JSON.stringify(sys)}/${JSON.stringify(p.channel)}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}/test/${p.testChannels}`, make);
   const d = unfoldedDesign(net, test.h, { rng: rng.fork('symbols'), count: p.unfolded.train.symbols }, { init });
   try {
     const ser = exactSer(test.h, d, sys, nv);
@@ -334,6 +358,8 @@ export interface CnnRun {
 
 /** Train the black-box CNN (§V-B) at one SNR on the MSER or the MSE loss. */
 export async function trainCnnAt(p: MserPreset, snrDb: number, objective: 'mser' | 'mse', o: { progress?: Progress; sys?: MserSystem } = {}): Promise<CnnRun> {
+  checkPreset('trainCnnAt', p);
+  checkFinite('trainCnnAt', 'snrDb', snrDb);
   const sys = o.sys ?? p.sys;
   const rng = new Rng(p.seed).fork(`cnn-${objective}/${snrDb}`);
   const train = channelSet(p, 'cnn-train', p.cnn.trainChannels, { sys });
@@ -341,8 +367,13 @@ export async function trainCnnAt(p: MserPreset, snrDb: number, objective: 'mser'
   const t0 = Date.now();
   try {
     const net = buildCnn(rng.fork('net'), cnnPreset(p.cnn.size, sys));
-    const r = await trainCnn(net, { trainH: train.h, valH: val.h }, { ...p.cnn.train, objective, snrDb: ourSnrDb(p, snrDb) }, rng.fork('train'), { progress: o.progress, phase: `CNN-${objective === 'mser' ? 'MSER' : 'MMSE'} ${snrDb} dB` });
-    return { net, validation: r.validation, history: r.history, seconds: (Date.now() - t0) / 1000 };
+    try {
+      const r = await trainCnn(net, { trainH: train.h, valH: val.h }, { ...p.cnn.train, objective, snrDb: ourSnrDb(p, snrDb) }, rng.fork('train'), { progress: o.progress, phase: `CNN-${objective === 'mser' ? 'MSER' : 'MMSE'} ${snrDb} dB` });
+      return { net, validation: r.validation, history: r.history, seconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
   } finally {
     disposeChannel(train);
     disposeChannel(val);
@@ -411,6 +442,7 @@ export interface Calibration {
  * δ minimising the RMS log10 error against the paper's GD points (Table I and Table II's (2, 4)).
  */
 export async function calibrateChannel(p: MserPreset, opts: { progress?: Progress } = {}): Promise<Calibration> {
+  checkPreset('calibrateChannel', p);
   const sys = p.sys, cal = p.calibration;
   const eta = p.gd.etaGrid[Math.floor(p.gd.etaGrid.length / 2)];
   const paper = paperGdPoints();

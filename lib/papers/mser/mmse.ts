@@ -78,6 +78,8 @@ export async function mmseGd(h: Complex, init: HybridState, sys: MserSystem, opt
  * new state (only W differs).
  */
 export function mmseScaledCombiners(h: Complex, s: HybridState, sys: MserSystem, noiseVar: number): HybridState {
+  checkState('mmseScaledCombiners', sys, h, s);
+  checkFinite('mmseScaledCombiners', 'noiseVar (σ²)', noiseVar, 0, false);
   const w = C.tidy(() => {
     const m = effectiveMatrix(h, s); // [B, D, D]
     const [b, d] = m.re.shape as [number, number, number];

@@ -9,8 +9,8 @@
  */
 import { checkFinite, checkPositiveInt } from '../../core/validate';
 import type { CnnPresetName, CnnTrainSettings } from './cnn';
-import { MserStart } from './starts';
-import { MserSystem, PAPER_SYSTEM } from './system';
+import { checkStart, MserStart } from './starts';
+import { checkSystem, MserSystem, PAPER_SYSTEM } from './system';
 import type { UnfoldedTrainSettings } from './training';
 
 export type MserPresetName = 'quick' | 'reproduce' | 'paper';
@@ -137,9 +137,37 @@ export const MSER_PRESETS: Readonly<Record<MserPresetName, MserPreset>> = {
   },
 };
 
+/** A deep copy of the named preset (editing it never changes the others). */
 export function mserPreset(name: string): MserPreset {
   const p = MSER_PRESETS[name as MserPresetName];
   if (!p) throw new Error(`mserPreset(name): must be one of ${MSER_PRESET_NAMES.join(', ')}; got ${JSON.stringify(name)}`);
+  return structuredClone(p);
+}
+
+/**
+ * Throws unless `p` is usable (a notebook's edited parameters): the system, positive counts, a non-empty
+ * η grid of positive numbers, at least one GD start, the headline and CNN SNRs on the SNR grid, QPSK (the
+ * KDE objective (12)–(15) of the experiments; 16-QAM's (47)–(48) are not built yet).
+ */
+export function checkPreset(fn: string, p: MserPreset): MserPreset {
+  if (p === null || typeof p !== 'object') throw new Error(`${fn}(p): needs a preset (mserPreset('quick' | 'reproduce' | 'paper'))`);
+  checkSystem(fn, p.sys);
+  if (p.sys.modulation !== 'qpsk') throw new Error(`${fn}(p.sys.modulation): the experiments run QPSK only (16-QAM's objective (47)–(48) is not built yet); got ${p.sys.modulation}`);
+  for (const k of ['testChannels', 'tuneChannels', 'trainChannels', 'valChannels', 'replicates'] as const) checkPositiveInt(fn, `p.${k}`, p[k]);
+  checkPositiveInt(fn, 'p.channel.clusters (N_C)', p.channel.clusters);
+  checkFinite(fn, 'p.channel.snrOffsetDb (δ)', p.channel.snrOffsetDb);
+  for (const [what, grid] of [['p.gd.etaGrid', p.gd.etaGrid], ['p.mmseGd.etaGrid', p.mmseGd.etaGrid]] as const) {
+    if (!Array.isArray(grid) || grid.length === 0) throw new Error(`${fn}(${what}): needs at least one relative step η > 0`);
+    grid.forEach((x, i) => checkFinite(fn, `${what}[${i}]`, x, 0, false));
+  }
+  if (!Array.isArray(p.gd.starts) || p.gd.starts.length === 0) throw new Error(`${fn}(p.gd.starts): needs at least one of 'mo', 'alignment'`);
+  p.gd.starts.forEach((s, i) => checkStart(fn, `p.gd.starts[${i}]`, s));
+  checkStart(fn, 'p.unfolded.start', p.unfolded.start);
+  if (!Array.isArray(p.snrDb) || p.snrDb.length === 0) throw new Error(`${fn}(p.snrDb): needs at least one SNR`);
+  p.snrDb.forEach((x, i) => checkFinite(fn, `p.snrDb[${i}]`, x));
+  if (new Set(p.snrDb).size !== p.snrDb.length) throw new Error(`${fn}(p.snrDb): each SNR once; got ${p.snrDb.join(', ')}`);
+  if (!p.snrDb.includes(p.headlineSnrDb)) throw new Error(`${fn}(p.headlineSnrDb): must be one of p.snrDb (${p.snrDb.join(', ')}); got ${p.headlineSnrDb}`);
+  p.cnnSnrDb.forEach((x, i) => { if (!p.snrDb.includes(x)) throw new Error(`${fn}(p.cnnSnrDb[${i}]): must be one of p.snrDb (${p.snrDb.join(', ')}); got ${x}`); });
   return p;
 }
 

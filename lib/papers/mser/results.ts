@@ -5,7 +5,9 @@
  * GD/network with their paired s.e., the seeds of the headline network, Figs. 5–7's training curves,
  * the chosen step sizes, Table IV's measured times, and each network's validation.
  */
-import { pairedRatio, RatioSe } from '../../kit/stats';
+import { MeanSe, meanSe, pairedDiff, pairedRatio, RatioSe } from '../../kit/stats';
+import { Rng } from '../../core/random';
+import { buildUnfolded } from './unfolded';
 import { BaselinePoint, Calibration, cnnTestSer, MserScheme, SCHEME_LABELS, SchemeSer, serRows, SerRow, unfoldedTestSer } from './experiments';
 import { MserNets, MserTrainedNet } from './nets';
 import { PAPER_TABLE1 } from './paperTables';
@@ -39,6 +41,16 @@ export interface NetSummary {
   eta: number | null;
 }
 
+/** A trained unfolded network against its untrained self (L iterations of Algorithm 1, same start and η) on the test channels. */
+export interface TrainingGain {
+  key: string;
+  snrDb: number;
+  trained: MeanSe;
+  untrained: MeanSe;
+  /** paired SER_untrained − SER_trained over the test channels */
+  gain: MeanSe;
+}
+
 export interface MserResults {
   calibration: Calibration | null;
   /** Fig. 8 / Table I: every scheme per SNR */
@@ -51,6 +63,8 @@ export interface MserResults {
   curves: CurveResult[];
   /** the relative step η chosen per SNR and GD scheme, and the tuning scores */
   steps: { snrDb: number; scheme: MserScheme; eta: number; tuned: { eta: number; ser: number }[] }[];
+  /** every unfolded network of Fig. 8 / Table I against its untrained self, on the test channels */
+  trainingGain: TrainingGain[];
   /** Table IV (ours, this machine): training time, s, and test (design) time per channel, ms */
   timing: { scheme: string; snrDb: number; trainSeconds: number | null; testMsPerChannel: number }[];
   nets: NetSummary[];
@@ -112,6 +126,21 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
       if (q) seeds.push({ key, ratio: q });
     }
   }
+  // the untrained network of each unfolded one: constant initial parameters, the same steps, widths and start
+  const trainingGain: TrainingGain[] = [];
+  for (const n of nets.values()) {
+    if (n.spec.kind !== 'unfolded' || !('unfolded' in n.net)) continue;
+    const pt = points.find((x) => x.snrDb === n.spec.snrDb);
+    const trained = n.spec.replicate ? netTestSer(p, n).ser : pt && serOf(pt, 'unfolded');
+    if (!trained) continue;
+    const bare = buildUnfolded(new Rng(0), n.net.unfolded.config);
+    try {
+      const untrained = unfoldedTestSer(p, bare, n.spec.snrDb).ser;
+      trainingGain.push({ key: n.key, snrDb: n.spec.snrDb, trained: meanSe(trained), untrained: meanSe(untrained), gain: pairedDiff(untrained, trained) });
+    } finally {
+      bare.dispose();
+    }
+  }
   const curves: CurveResult[] = [];
   for (const n of nets.values()) {
     if (n.spec.kind !== 'curve') continue;
@@ -125,6 +154,7 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
     perChannel: points.flatMap((pt) => pt.schemes.map((s) => ({ snrDb: pt.snrDb, scheme: s.scheme, ser: Array.from(s.ser) }))),
     table1,
     seeds,
+    trainingGain,
     curves,
     steps: baselines.flatMap((b) => b.schemes.filter((s) => s.eta !== undefined && s.tuned).map((s) => ({ snrDb: b.snrDb, scheme: s.scheme, eta: s.eta as number, tuned: s.tuned ?? [] }))),
     timing,

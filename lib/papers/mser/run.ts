@@ -5,12 +5,22 @@
 import type { Progress } from '../../train/progress';
 import { BaselinePoint, baselinesAt, Calibration, calibrateChannel } from './experiments';
 import { MserPreset, withChannel } from './presets';
-import { baselinesOfResults, MserSavedRun } from './saved';
+import { baselinesOfResults, MserSavedRun, presetOfRun } from './saved';
 
-/** The calibration of `p` (run now, or the saved run's) and the preset with its chosen channel. */
-export async function calibrated(p: MserPreset, opts: { saved?: MserSavedRun; progress?: Progress } = {}): Promise<{ calibration: Calibration; preset: MserPreset }> {
-  const stored = opts.saved?.results.calibration;
-  const calibration = stored ?? (await calibrateChannel(p, { progress: opts.progress }));
+/**
+ * The calibration of `p` (run now, or the saved run's) and the preset with its chosen channel. With a
+ * saved run the preset is the run's own (its seed included: its stored baselines and networks are paired
+ * on its test channels), whatever `p` says; `seedNote` says so when the seeds differ.
+ */
+export async function calibrated(p: MserPreset, opts: { saved?: MserSavedRun; progress?: Progress } = {}): Promise<{ calibration: Calibration; preset: MserPreset; seedNote?: string }> {
+  if (opts.saved) {
+    const stored = opts.saved.results.calibration;
+    if (!stored) throw new Error(`saved run ${opts.saved.preset}: has no calibration`);
+    const preset = presetOfRun(opts.saved);
+    const seedNote = preset.seed !== p.seed ? `the saved run was made with seed ${preset.seed}; its channels and networks are used (seed ${p.seed} is ignored with useSaved)` : undefined;
+    return { calibration: stored, preset, seedNote };
+  }
+  const calibration = await calibrateChannel(p, { progress: opts.progress });
   return { calibration, preset: withChannel(p, calibration.chosen) };
 }
 

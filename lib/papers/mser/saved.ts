@@ -22,7 +22,7 @@ import { mserResults, MserResults } from './results';
 
 export { PAPER };
 
-const SECTIONS: readonly (keyof MserResults)[] = ['fig8', 'perChannel', 'table1', 'seeds', 'curves', 'steps', 'timing', 'nets'];
+const SECTIONS: readonly (keyof MserResults)[] = ['fig8', 'perChannel', 'table1', 'seeds', 'trainingGain', 'curves', 'steps', 'timing', 'nets'];
 
 const resultsSchema: Schema<MserResults> = {
   describe: 'the results of an MSER run',
@@ -98,7 +98,7 @@ export async function recomputeResults(run: MserSavedRun, opts: { progress?: Pro
   try {
     const r = mserResults(p, baselinesOfResults(run.results, p), nets, run.results.calibration);
     // design and training wall times are what the run measured
-    return { ...r, timing: run.results.timing, nets: r.nets.map((n, i) => ({ ...n, seconds: run.results.nets[i]?.seconds ?? n.seconds })) };
+    return { ...r, timing: run.results.timing, nets: r.nets.map((n) => ({ ...n, seconds: run.results.nets.find((m) => m.key === n.key)?.seconds ?? n.seconds })) };
   } finally {
     disposeNets(nets);
   }
@@ -111,8 +111,12 @@ export async function recomputeResults(run: MserSavedRun, opts: { progress?: Pro
 export async function recomputeBaselines(run: MserSavedRun, channels: number, opts: { progress?: Progress } = {}): Promise<{ snrDb: number; scheme: MserScheme; recomputed: number[]; stored: number[] }[]> {
   const p = presetOfRun(run);
   const all = channelSet(p, 'test', p.testChannels);
-  const some = firstChannels(all, channels);
-  disposeChannel(all);
+  let some: ReturnType<typeof firstChannels>;
+  try {
+    some = firstChannels(all, channels);
+  } finally {
+    disposeChannel(all);
+  }
   const out: { snrDb: number; scheme: MserScheme; recomputed: number[]; stored: number[] }[] = [];
   try {
     for (const b of baselinesOfResults(run.results, p)) {

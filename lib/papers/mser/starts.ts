@@ -19,6 +19,7 @@ import { projectState } from './gd';
 import { alignmentInit } from './init';
 import { MserSystem } from './system';
 import { disposeState, HybridState } from './transceiver';
+import { checkFinite } from '../../core/validate';
 
 export type MserStart = 'alignment' | 'mo';
 export const MSER_STARTS: readonly MserStart[] = ['alignment', 'mo'];
@@ -41,6 +42,12 @@ export function concatStates(states: readonly HybridState[]): HybridState {
  */
 export function designStart(h: Complex, sys: MserSystem, opts: { start: MserStart; noiseVar: number; rng: Rng }): HybridState {
   checkStart('designStart', 'opts.start', opts.start);
+  const hs = h?.re?.shape ?? [];
+  const want = [hs[0], sys.users, sys.rxAntennas, sys.txAntennas];
+  if (hs.length !== 4 || want.some((d, i) => d !== hs[i]) || !h.im || h.im.shape.join() !== hs.join()) {
+    throw new Error(`designStart(h): needs [B, K = ${sys.users}, N_r = ${sys.rxAntennas}, N_t = ${sys.txAntennas}] complex; got [${hs.join(', ')}]`);
+  }
+  if (opts.start === 'mo') checkFinite('designStart', 'opts.noiseVar (σ²)', opts.noiseVar, 0, false);
   const raw = opts.start === 'alignment' ? alignmentInit(h, sys) : moPerChannel(h, sys, opts.noiseVar, opts.rng);
   try {
     return projectState(raw, sys);

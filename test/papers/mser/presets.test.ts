@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../../lib/core/random';
+import { clusteredChannel } from '../../../lib/phy/channels';
+import { checkPreset, designStart, MSER_PRESET_NAMES, mserPreset, mmseScaledCombiners, withChannel } from '../../../lib/papers/mser';
+
+test('MSER presets: every preset passes its check; a copy is independent; bad parameters are named with their range', () => {
+  for (const n of MSER_PRESET_NAMES) checkPreset('t', mserPreset(n));
+  const a = mserPreset('quick');
+  a.channel.clusters = 9;
+  a.gd.etaGrid.push(1);
+  assert.equal(mserPreset('quick').channel.clusters, 2, 'editing one copy leaves the preset');
+  assert.ok(!mserPreset('quick').gd.etaGrid.includes(1));
+  const q = mserPreset('quick');
+  assert.throws(() => checkPreset('t', { ...q, headlineSnrDb: 20 }), /t\(p\.headlineSnrDb\): must be one of p\.snrDb/);
+  assert.throws(() => checkPreset('t', { ...q, cnnSnrDb: [30] }), /t\(p\.cnnSnrDb\[0\]\)/);
+  assert.throws(() => checkPreset('t', { ...q, gd: { ...q.gd, etaGrid: [] } }), /t\(p\.gd\.etaGrid\): needs at least one/);
+  assert.throws(() => checkPreset('t', { ...q, gd: { ...q.gd, starts: [] } }), /t\(p\.gd\.starts\)/);
+  assert.throws(() => checkPreset('t', { ...q, sys: { ...q.sys, modulation: '16qam' } }), /t\(p\.sys\.modulation\): the experiments run QPSK only/);
+  assert.throws(() => checkPreset('t', { ...q, snrDb: [5, 5, 15] }), /each SNR once/);
+  assert.throws(() => withChannel(q, { clusters: 0, snrOffsetDb: 0 }), /withChannel: c\.clusters \(N_C\) must be a positive integer/);
+  assert.throws(() => mserPreset('huge'), /mserPreset\(name\)/);
+  const h = clusteredChannel(new Rng('p'), { batch: 2, users: 2, txAntennas: 8, rxAntennas: 4, clusters: 2 }).h;
+  assert.throws(() => designStart(h, q.sys, { start: 'mo', noiseVar: 0.1, rng: new Rng('r') }), /designStart\(h\): needs \[B, K = 2, N_r = 4, N_t = 16\]/);
+  assert.throws(() => designStart(h, { ...q.sys, txAntennas: 8, txRf: 4 }, { start: 'mo', noiseVar: 0, rng: new Rng('r') }), /designStart: opts\.noiseVar/);
+  assert.throws(() => designStart(h, q.sys, { start: 'random' as 'mo', noiseVar: 0.1, rng: new Rng('r') }), /designStart\(opts\.start\)/);
+  const s = designStart(h, { ...q.sys, txAntennas: 8, txRf: 4 }, { start: 'alignment', noiseVar: 0.1, rng: new Rng('r') });
+  assert.throws(() => mmseScaledCombiners(h, s, { ...q.sys, txAntennas: 8, txRf: 4 }, -1), /mmseScaledCombiners: noiseVar/);
+  tf.dispose([h.re, h.im, s.thetaF, s.v.re, s.v.im, s.thetaU, s.w.re, s.w.im]);
+});
