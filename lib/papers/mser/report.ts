@@ -43,7 +43,10 @@ export function describeRun(p: MserPreset, r: MserResults, claims: Claim[]): str
   for (const g of r.trainingGain.filter((x) => !x.key.includes('#'))) {
     const gd = r.fig8.find((x) => x.snrDb === g.snrDb && x.scheme === 'mser-gd')?.ser.mean;
     const closed = gd !== undefined && g.untrained.mean > gd ? (g.untrained.mean - g.trained.mean) / (g.untrained.mean - gd) : undefined;
-    lines.push(`* **What training adds at ${g.snrDb} dB (test SER; untrained = ${p.unfolded.layers} iterations of Algorithm 1 from ${startName}):** ${e(g.untrained.mean)} → ${e(g.trained.mean)} (paired gain ${e(g.gain.mean)} ± ${e(g.gain.se)}); GD-${p.gd.iterations} reaches ${e(gd)}, so training closes ${pct(closed)} of the gap between the untrained network and GD.`);
+    const verdict = g.gain.mean >= 0
+      ? `training closes ${pct(closed)} of the gap between the untrained network and GD`
+      : `the trained network is worse on the test channels than its start (${(g.gain.mean / Math.max(g.gain.se, 1e-300)).toFixed(1)} s.e.), although its validation SER on ${p.valChannels} channels fell (selection on so few heavy-tailed channels is the likely cause)`;
+    lines.push(`* **What training adds at ${g.snrDb} dB (test SER; untrained = ${p.unfolded.layers} iterations of Algorithm 1 from ${startName}):** ${e(g.untrained.mean)} → ${e(g.trained.mean)} (paired gain ${e(g.gain.mean)} ± ${e(g.gain.se)}); GD-${p.gd.iterations} reaches ${e(gd)}; ${verdict}.`);
   }
   const order = p.sys.modulation === 'qpsk' ? 4 : 16;
   const cnn = r.nets.filter((n) => n.key.startsWith('cnn-'));
