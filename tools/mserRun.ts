@@ -3,8 +3,10 @@
  * is made; wasm runs one thread per process):
  *
  *   npx tsx tools/mserRun.ts calibrate reproduce <cal.json>                        # N_C and δ (first)
- *   npx tsx tools/mserRun.ts train reproduce <cal.json> <out.json> <key> [<key> …] # these networks
+ *   npx tsx tools/mserRun.ts train reproduce <cal.json> <out.json> <key> [<key> …] [--from=<nets.json> …]
+ *                                          # these networks (--from: restore networks they start from, e.g. transfer@5's unfolded@5)
  *   npx tsx tools/mserRun.ts baselines reproduce <cal.json> <out.json> <snr> [<snr> …]
+ *   npx tsx tools/mserRun.ts studies reproduce <cal.json> <out.json> [<part> …]     # Tables II–III, Figs. 9–11: non-learned schemes (parts: table2 fig9 fig10 fig11)
  *   npx tsx tools/mserRun.ts keys reproduce                                        # every network key
  *   npx tsx tools/mserRun.ts merge reproduce <cal.json> <in.json> [<in.json> …]    # the saved run
  *
@@ -19,6 +21,7 @@ import { BaselinePoint, baselinesAt, Calibration, calibrateChannel, MserScheme, 
 import { disposeNets, mserNets, netKey, netToCheckpoint, presetNets, specOfMeta } from '../lib/papers/mser/nets';
 import { mserPreset, MserPreset, withChannel } from '../lib/papers/mser/presets';
 import { mergeRun } from '../lib/papers/mser/saved';
+import { mergeStudyBaselines, StudyBaselines, studyBaselines, StudyPart } from '../lib/papers/mser/studies';
 
 type BaselineJson = { snrDb: number; ourSnrDb: number; schemes: (Omit<SchemeSer, 'ser'> & { ser: number[] })[] };
 
@@ -47,13 +50,26 @@ async function main(): Promise<void> {
   } else if (mode === 'keys') {
     console.log(presetNets(base).map(netKey).join(' '));
   } else if (mode === 'train') {
-    const [calFile, out, ...keys] = rest;
-    if (!out || keys.length === 0) throw new Error('usage: train <preset> <cal.json> <out.json> <key> [<key> …]');
+    const [calFile, out, ...args] = rest;
+    const keys = args.filter((a) => !a.startsWith('--from='));
+    if (!out || keys.length === 0) throw new Error('usage: train <preset> <cal.json> <out.json> <key> [<key> …] [--from=<nets.json> …]');
     const p = calibrated(base, calFile);
-    const nets = await mserNets(p, { only: keys, progress });
-    const missing = keys.filter((k) => !nets.has(k));
+    // sources restored from earlier workers' files (not trained, not written again)
+    const saved = new Map<string, Checkpoint>();
+    const sources: string[] = [];
+    for (const f of args.filter((a) => a.startsWith('--from=')).map((a) => a.slice('--from='.length))) {
+      ((JSON.parse(fs.readFileSync(f, 'utf8')) as { nets?: unknown[] }).nets ?? []).forEach((c, i) => {
+        const ck = checkpointFromJson(c, `${f}: nets[${i}]`) as Checkpoint;
+        const key = netKey(specOfMeta(ck.meta as Record<string, unknown>, `${f}: nets[${i}]`));
+        if (!keys.includes(key)) (saved.set(key, ck), sources.push(key));
+      });
+    }
+    const all = await mserNets(p, { only: [...keys, ...sources], saved, savedFrom: 'the --from files', progress });
+    const missing = keys.filter((k) => !all.has(k));
     if (missing.length > 0) throw new Error(`no network ${missing.join(', ')} in preset ${p.name}`);
+    const nets = new Map([...all].filter(([k]) => keys.includes(k)));
     writeFileAtomic(out, JSON.stringify({ seconds: (Date.now() - t0) / 1000, nets: [...nets.values()].map((n) => netToCheckpoint(n, p)) }));
+    disposeNets(new Map([...all].filter(([k]) => !keys.includes(k))));
     for (const n of nets.values()) console.log(`${n.key}: validation SER ${n.validation.start.toExponential(3)} → ${n.validation.end.toExponential(3)} (${n.seconds.toFixed(0)} s)`);
     disposeNets(nets);
   } else if (mode === 'baselines') {
@@ -67,15 +83,24 @@ async function main(): Promise<void> {
       console.log(`${s} dB: ${b.schemes.map((x) => `${x.scheme} ${(x.ser.reduce((a, v) => a + v, 0) / x.ser.length).toExponential(2)}`).join(', ')}`);
     }
     writeFileAtomic(out, JSON.stringify({ seconds: (Date.now() - t0) / 1000, baselines: points }));
+  } else if (mode === 'studies') {
+    const [calFile, out, ...parts] = rest;
+    if (!out) throw new Error('usage: studies <preset> <cal.json> <out.json> [table2|fig9|fig10|fig11 …]');
+    const p = calibrated(base, calFile);
+    const studies = await studyBaselines(p, { progress, parts: parts.length ? (parts as StudyPart[]) : undefined });
+    writeFileAtomic(out, JSON.stringify({ seconds: (Date.now() - t0) / 1000, studies }));
+    for (const r of studies.table2) console.log(`K = ${r.users}, R_r = ${r.rxRf}: ${r.schemes.map((x) => `${x.scheme} ${(x.ser.reduce((a, v) => a + v, 0) / x.ser.length).toExponential(2)}`).join(', ')}`);
   } else if (mode === 'merge') {
     const [calFile, ...files] = rest;
     const p = calibrated(base, calFile);
     const saved = new Map<string, Checkpoint>();
     const baselines: BaselinePoint[] = [];
     let seconds = 0;
+    let studies: StudyBaselines | null = null;
     for (const f of files) {
-      const j = JSON.parse(fs.readFileSync(f, 'utf8')) as { seconds: number; nets?: unknown[]; baselines?: BaselineJson[] };
+      const j = JSON.parse(fs.readFileSync(f, 'utf8')) as { seconds: number; nets?: unknown[]; baselines?: BaselineJson[]; studies?: StudyBaselines };
       seconds += j.seconds;
+      if (j.studies) studies = studies ? mergeStudyBaselines(studies, j.studies, f) : j.studies;
       (j.nets ?? []).forEach((c, i) => {
         const ck = checkpointFromJson(c, `${f}: nets[${i}]`) as Checkpoint;
         const key = netKey(specOfMeta(ck.meta as Record<string, unknown>, `${f}: nets[${i}]`));
@@ -88,9 +113,9 @@ async function main(): Promise<void> {
       }
     }
     baselines.sort((a, b) => a.snrDb - b.snrDb);
-    await mergeRun(p, { saved, baselines, calibration: readCalibration(calFile), seconds }, files);
+    await mergeRun(p, { saved, baselines, calibration: readCalibration(calFile), studies, seconds }, files);
   } else {
-    throw new Error('usage: tools/mserRun.ts calibrate|keys|train|baselines|merge <preset> …');
+    throw new Error('usage: tools/mserRun.ts calibrate|keys|train|baselines|studies|merge <preset> …');
   }
 }
 

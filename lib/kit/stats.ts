@@ -101,7 +101,8 @@ export function above(d: MeanSe, k = 2): boolean {
 
 /** a ≥ b: not more than `k` (default 2) standard errors below zero. */
 export function notBelow(d: MeanSe, k = 2): boolean {
-  return d.mean > -k * d.se;
+  // a difference of exactly 0 (the same numbers: a network that kept its start) is not below
+  return d.mean >= 0 || d.mean > -k * d.se;
 }
 
 /** a = b: |mean| within max(k s.e., relative · of) — e.g. `{ relative: 0.01, of: wsr }` for "within 1 %". */

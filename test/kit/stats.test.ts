@@ -17,6 +17,7 @@ test('mean and standard error: closed form on a small sample; paired differences
 test('the decision rules at their boundaries', () => {
   assert.ok(above({ mean: 0.21, se: 0.1 }) && !above({ mean: 0.2, se: 0.1 }));
   assert.ok(notBelow({ mean: -0.19, se: 0.1 }) && !notBelow({ mean: -0.2, se: 0.1 }));
+  assert.ok(notBelow({ mean: 0, se: 0 }) && !notBelow({ mean: -1e-12, se: 0 }), 'identical numbers are not below; any drop with no spread is');
   assert.ok(equalWithin({ mean: 0.09, se: 0.001 }, { relative: 0.01, of: 10 }), 'within 1 % of 10');
   assert.ok(!equalWithin({ mean: 0.11, se: 0.001 }, { relative: 0.01, of: 10 }));
   assert.ok(equalWithin({ mean: 0.3, se: 0.2 }, { relative: 0, of: 1 }), 'within 2 s.e.');

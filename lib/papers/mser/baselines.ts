@@ -18,6 +18,7 @@ import { ComplexBatchF64, toComplexBatchF64 } from '../../core/complexF64';
 import { adjointF64, matmulF64 } from '../../core/linalgF64';
 import type { Rng } from '../../core/random';
 import { conditionalSer } from '../../phy/conditionalSer';
+import { serVectors } from './evaluate';
 import { altMinManifold, ompCombiner, ompHybrid, steeringDictionary } from '../../phy/hybrid';
 import { sumMseTransceiver } from '../../phy/transceivers';
 import { projectState } from './gd';
@@ -71,7 +72,7 @@ export function exactSerFd(h: Complex, d: FdDesign, sys: MserSystem, noiseVar: n
       std[b * D + k * dk + i] = Math.sqrt((noiseVar * n2) / 2);
     }
   }
-  return conditionalSer(m, { constellation: sys.modulation, noiseStd: std }).ser;
+  return conditionalSer(m, { constellation: sys.modulation, noiseStd: std, vectors: serVectors(sys) }).ser;
 }
 
 const phase = (re: Float64Array, im: Float64Array) => Float32Array.from(re, (x, i) => Math.atan2(im[i], x));

@@ -4,10 +4,13 @@
  * - `objectiveVsExact`: the KDE objective (12)–(15) at ϱ = σ/√2 against the exact SER, per channel;
  * - `gradientAgreement`: the closed-form gradients (16)–(21) against tfjs autodiff, per block;
  * - `gdConvergence`: Algorithm 1's objective against iteration with the paper's plain steps and with
- *   ours (relative steps per channel), from the MO design.
+ *   ours (relative steps per channel), from the MO design;
+ * - `backpropAgreement`: Appendices A–B on one layer — the hand-derived gradients of the loss w.r.t. α, O, ρ
+ *   and the layer input (./backprop) against tfjs autodiff, for the V and θ_F updates.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../core/random';
+import { BACKPROP_BLOCKS, BackpropBlock, disposeOneLayerParams, GradientName, oneLayerBackprop, OneLayerParams, sampleLayerParams } from './backprop';
 import { exactSer } from './evaluate';
 import { channelSet, disposeChannel, ourSnrDb } from './experiments';
 import { mserGd } from './gd';
@@ -147,6 +150,47 @@ export async function gdConvergence(p: MserPreset, opts: { snrDb: number; channe
   } finally {
     disposeState(s0);
     disposeSymbols(sym0);
+    disposeChannel(ch);
+  }
+}
+
+/**
+ * Appendices A–B on one layer at `snrDb` (paper's dB): for the V update (27) and the θ_F update (30) with
+ * non-trivial α, O, ρ (./backprop sampleLayerParams), the loss (31) after the layer and (26), the largest
+ * relative difference between the hand-derived gradient and autodiff per parameter. The step is a real one:
+ * μ moves V by `relStep` of its RMS (θ_F by `relStep` rad) at the gradient's RMS, O ≈ 0.3μ·RMS(g), so the
+ * layer's Jacobian (the Hessian term of ∂L/∂X, Appendix A) is exercised, not only the identity.
+ */
+export function backpropAgreement(p: MserPreset, opts: { snrDb: number; channels: number; symbols: number; relStep?: number }): { block: BackpropBlock; gradient: GradientName; relativeError: number; loss: number }[] {
+  const sys = p.sys, nv = noiseVarOf(sys, ourSnrDb(p, opts.snrDb)), rho = Math.sqrt(nv / 2);
+  const ch = channelSet(p, 'test', opts.channels);
+  let s: HybridState | undefined, sym: SymbolBlock | undefined;
+  try {
+    s = designStart(ch.h, sys, { start: 'alignment', noiseVar: nv, rng: new Rng(p.seed).fork('demo') });
+    sym = sampleSymbols(new Rng(p.seed).fork('demo-symbols'), { streams: totalStreams(sys), count: opts.symbols, modulation: sys.modulation });
+    const rows: { block: BackpropBlock; gradient: GradientName; relativeError: number; loss: number }[] = [];
+    for (const block of BACKPROP_BLOCKS) {
+      let params: OneLayerParams | undefined;
+      try {
+        const st = s, sb = sym;
+        const rms = (xs: tf.Tensor[]) => tf.tidy(() => Math.sqrt(xs.map((x) => tf.sum(tf.square(x)).dataSync()[0]).reduce((a, b) => a + b, 0) / xs.reduce((a, x) => a + x.size, 0)));
+        const gb = blockGradient(ch.h, st, sb, { rho, block, objective: false });
+        const g = gb.block === 'v' || gb.block === 'w' ? [gb.g.re, gb.g.im] : [gb.g as tf.Tensor];
+        const gRms = Math.max(rms(g), 1e-30);
+        tf.dispose(g);
+        const rel = opts.relStep ?? 0.2;
+        const step = block === 'v' ? (rel * rms([st.v.re, st.v.im])) / gRms : rel / gRms;
+        params = sampleLayerParams(new Rng(p.seed).fork(`demo-layer/${block}`), sys, block, { step, rho, offsetScale: gRms });
+        const r = oneLayerBackprop(ch.h, s, sym, sys, params, { lossRho: rho });
+        for (const [gradient, relativeError] of Object.entries(r.relError) as [GradientName, number][]) rows.push({ block, gradient, relativeError, loss: r.loss });
+      } finally {
+        disposeOneLayerParams(params);
+      }
+    }
+    return rows;
+  } finally {
+    disposeState(s);
+    disposeSymbols(sym);
     disposeChannel(ch);
   }
 }

@@ -11,7 +11,7 @@ import type { Complex } from '../../core/complex';
 import { Rng } from '../../core/random';
 import { checkFinite, checkPositiveInt } from '../../core/validate';
 import { meanSe, MeanSe } from '../../kit/stats';
-import { clusteredChannel, ClusteredChannel } from '../../phy/channels';
+import { clusteredChannel, ClusteredChannel, rayleigh } from '../../phy/channels';
 import type { TrainHistory } from '../../train/loop';
 import { Progress, silentProgress } from '../../train/progress';
 import { exactSerFd, fdAsHybrid, fdMmseDesign, fullyDigitalSystem, ompDesign } from './baselines';
@@ -33,10 +33,21 @@ import { TrainedUnfolded, trainUnfolded, unfoldedDesign } from './training';
 /** 'train#r': replicate r's own training channels */
 export type ChannelPurpose = 'test' | 'train' | 'val' | 'tune' | 'cnn-train' | `train#${number}`;
 
-/** The preset's clustered channels for one purpose (one stream per purpose: adding channels to one never shifts another). */
-export function channelSet(p: MserPreset, purpose: ChannelPurpose, count: number, opts: { clusters?: number; sys?: MserSystem } = {}): ClusteredChannel {
+/** The paper's clustered mmWave channel (3), or i.i.d. Rayleigh CN(0, 1) entries (Fig. 10's "Gaussian channel model"). */
+export type MserChannelKind = 'clustered' | 'rayleigh';
+
+/**
+ * The preset's channels for one purpose (one stream per purpose and kind: adding channels to one never shifts
+ * another): clustered (3) with its ray angles, or Rayleigh [count, K, N_r, N_t] (no angles: OMP cannot run on it).
+ */
+export function channelSet(p: MserPreset, purpose: ChannelPurpose, count: number, opts: { clusters?: number; sys?: MserSystem; kind?: MserChannelKind } = {}): ClusteredChannel {
   const sys = opts.sys ?? p.sys;
   const c = p.channel;
+  if (opts.kind === 'rayleigh') {
+    const h = rayleigh(new Rng(p.seed).fork(`rayleigh/${purpose}/${sys.users}x${sys.rxAntennas}x${sys.txAntennas}`), { batchShape: [count, sys.users], users: sys.rxAntennas, antennas: sys.txAntennas });
+    const none = new Float64Array(0);
+    return { h, aodDeg: none, aoaDeg: none, clusterAodDeg: none, clusterAoaDeg: none };
+  }
   return clusteredChannel(new Rng(p.seed).fork(`channels/${purpose}/${sys.users}x${sys.rxAntennas}x${sys.txAntennas}`), {
     batch: count, users: sys.users, txAntennas: sys.txAntennas, rxAntennas: sys.rxAntennas,
     clusters: opts.clusters ?? c.clusters, raysPerCluster: c.raysPerCluster, angularSpreadDeg: c.angularSpreadDeg,
@@ -98,7 +109,7 @@ export interface SchemeSer {
 }
 
 /** The relative step η of `etaGrid` with the lowest mean exact SER of `run` on the tuning channels. */
-async function tuneEta(etaGrid: number[], run: (eta: number) => Promise<Float64Array>): Promise<{ eta: number; tried: { eta: number; ser: number }[] }> {
+export async function tuneEta(etaGrid: number[], run: (eta: number) => Promise<Float64Array>): Promise<{ eta: number; tried: { eta: number; ser: number }[] }> {
   const tried: { eta: number; ser: number }[] = [];
   for (const eta of etaGrid) {
     const s = mean(await run(eta));
@@ -107,8 +118,10 @@ async function tuneEta(etaGrid: number[], run: (eta: number) => Promise<Float64A
   return { eta: tried.reduce((a, b) => (b.ser < a.ser ? b : a)).eta, tried };
 }
 
-interface GdRun {
+export interface GdRun {
   noiseVar: number;
+  /** the channels the SER is measured on (default: the design's own; Fig. 9: the true channels of an estimate) */
+  evalH?: Complex;
   steps: GdStepSizes;
   iterations: number;
   recordEvery: number;
@@ -120,17 +133,17 @@ interface GdRun {
  * MSER GD (Algorithm 1, keepBest) from `init` with fixed steps; → the exact SER per channel (each channel on
  * its own). QPSK runs the float64 kernel (./gdF64, the same iteration 4–30× faster than tfjs here); 16-QAM tfjs.
  */
-async function runMserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: MserSystem, o: GdRun): Promise<Float64Array> {
+export async function runMserGd(h: Complex, init: HybridState, sym: SymbolBlock, sys: MserSystem, o: GdRun): Promise<Float64Array> {
   const run = sys.modulation === 'qpsk' ? mserGdF64 : mserGd;
   const r = await run(h, init, sym, sys, { steps: o.steps, rho: Math.sqrt(o.noiseVar / 2), iterations: o.iterations, recordEvery: o.recordEvery, keepBest: true, normalisedSteps: true, progress: o.progress, phase: o.phase });
   try {
-    return exactSer(h, r.state, sys, o.noiseVar);
+    return exactSer(o.evalH ?? h, r.state, sys, o.noiseVar);
   } finally {
     disposeState(r.state);
   }
 }
 
-async function runMmseGd(h: Complex, init0: HybridState, sys: MserSystem, o: GdRun): Promise<Float64Array> {
+export async function runMmseGd(h: Complex, init0: HybridState, sys: MserSystem, o: GdRun): Promise<Float64Array> {
   // from the start with its combiners at their MMSE scale (./mmse mmseScaledCombiners)
   const init = mmseScaledCombiners(h, init0, sys, o.noiseVar);
   let r: Awaited<ReturnType<typeof mmseGd>>;
@@ -140,7 +153,7 @@ async function runMmseGd(h: Complex, init0: HybridState, sys: MserSystem, o: GdR
     disposeState(init);
   }
   try {
-    return exactSer(h, r.state, sys, o.noiseVar);
+    return exactSer(o.evalH ?? h, r.state, sys, o.noiseVar);
   } finally {
     disposeState(r.state);
   }
@@ -262,6 +275,8 @@ export interface UnfoldedRun {
 
 /** Overrides of one training run (Figs. 5–7 vary them; `replicate` r ≥ 1 retrains from other draws). */
 export interface UnfoldedVariant {
+  /** Fig. 10: train on this channel model (default clustered) */
+  channelKind?: MserChannelKind;
   layers?: number;
   batchChannels?: number;
   learningRate?: number;
@@ -277,7 +292,7 @@ export interface UnfoldedVariant {
  * whose untrained network (L iterations of Algorithm 1) has the lowest validation SER; then Algorithm 2
  * with the preset's settings and the variant's overrides.
  */
-export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: number; variant?: UnfoldedVariant; progress?: Progress; sys?: MserSystem } = {}): Promise<UnfoldedRun> {
+export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: number; variant?: UnfoldedVariant; progress?: Progress; sys?: MserSystem; transfer?: { from: UnfoldedNet; frozenLayers: number } } = {}): Promise<UnfoldedRun> {
   const fn = 'trainUnfoldedAt';
   checkPreset(fn, p);
   checkFinite(fn, 'snrDb', snrDb);
@@ -287,12 +302,19 @@ export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: n
   if (v.learningRate !== undefined) checkFinite(fn, 'o.variant.learningRate', v.learningRate, 0, false);
   if (v.replicate !== undefined && !(Number.isInteger(v.replicate) && v.replicate >= 0)) throw new Error(`${fn}(o.variant.replicate): an integer ≥ 0; got ${v.replicate}`);
   const sys = o.sys ?? p.sys;
+  const kind = v.channelKind ?? 'clustered';
+  if (o.transfer) {
+    const L = o.transfer.from.config.layers;
+    if (!(Number.isInteger(o.transfer.frozenLayers) && o.transfer.frozenLayers >= 0 && o.transfer.frozenLayers < L)) throw new Error(`${fn}(o.transfer.frozenLayers): an integer in [0, ${L - 1}]; got ${o.transfer.frozenLayers}`);
+    if (JSON.stringify(o.transfer.from.config.sys) !== JSON.stringify(sys)) throw new Error(`${fn}(o.transfer.from): its system ${JSON.stringify(o.transfer.from.config.sys)} is not the one trained here, ${JSON.stringify(sys)}`);
+    if (o.eta !== undefined || v.layers !== undefined) throw new Error(`${fn}(o.transfer): the source fixes η and L; do not pass o.eta or o.variant.layers`);
+  }
   const nv = noiseVarOf(sys, ourSnrDb(p, snrDb));
-  const rng = new Rng(p.seed).fork(`unfolded/${snrDb}${v.replicate ? `#${v.replicate}` : ''}`);
-  const train = channelSet(p, v.replicate ? `train#${v.replicate}` : 'train', v.trainChannels ?? p.trainChannels, { sys });
-  const val = channelSet(p, 'val', p.valChannels, { sys });
+  const rng = new Rng(p.seed).fork(`unfolded/${snrDb}${v.replicate ? `#${v.replicate}` : ''}${kind === 'clustered' ? '' : `/${kind}`}`);
+  const train = channelSet(p, v.replicate ? `train#${v.replicate}` : 'train', v.trainChannels ?? p.trainChannels, { sys, kind });
+  const val = channelSet(p, 'val', p.valChannels, { sys, kind });
   const t0 = Date.now();
-  const base = `${p.seed}/${JSON.stringify(sys)}/${JSON.stringify(p.channel)}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}`;
+  const base = `${p.seed}/${JSON.stringify(sys)}/${kind === 'clustered' ? JSON.stringify(p.channel) : kind}/${p.unfolded.start}/${ourSnrDb(p, snrDb)}`;
   const startRng = new Rng(p.seed).fork(`unfolded-starts/${snrDb}`);
   const trainKey = `${base}/train${v.replicate ? `#${v.replicate}` : ''}/${v.trainChannels ?? p.trainChannels}`;
   const rho = Math.sqrt(nv / 2);
@@ -301,6 +323,7 @@ export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: n
     const trainInit = cachedStart(trainKey, () => designStart(train.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork(trainKey) }));
     const valInit = cachedStart(`${base}/val/${p.valChannels}`, () => designStart(val.h, sys, { start: p.unfolded.start, noiseVar: nv, rng: startRng.fork('val') }));
     const netAt = (eta: number) => buildUnfolded(rng.fork('net'), { sys, layers, steps: { v: eta, w: eta, thetaU: eta, thetaF: eta }, rho, normalisedSteps: true });
+    if (o.transfer) return await transferUnfolded(o.transfer.from, o.transfer.frozenLayers, trainInit, valInit);
     let eta = o.eta;
     if (eta === undefined) {
       const tried = p.gd.etaGrid.map((e) => {
@@ -325,6 +348,21 @@ export async function trainUnfoldedAt(p: MserPreset, snrDb: number, o: { eta?: n
   } finally {
     disposeChannel(train);
     disposeChannel(val);
+  }
+
+  /** Fig. 10: a copy of `from` (its μ, ϱ₀ and parameters) retrained here with its first `frozen` layers fixed */
+  async function transferUnfolded(from: UnfoldedNet, frozen: number, trainInit: HybridState, valInit: HybridState): Promise<UnfoldedRun> {
+    const net = buildUnfolded(rng.fork('net'), from.config);
+    try {
+      for (const name of from.params.names()) net.params.get(name).assign(from.params.get(name));
+      const free = net.params.names().filter((n) => Number(/^l(\d+)\//.exec(n)?.[1]) >= frozen).map((n) => net.params.get(n));
+      const settings = { ...p.unfolded.train, snrDb: ourSnrDb(p, snrDb), batchChannels: v.batchChannels ?? p.unfolded.train.batchChannels, learningRate: v.learningRate ?? p.unfolded.train.learningRate, steps: v.steps ?? p.unfolded.train.steps };
+      const trained = await trainUnfolded(net, { trainH: train.h, valH: val.h, trainInit, valInit }, settings, rng.fork('train'), { progress: o.progress, phase: `transfer L=${from.config.layers} (first ${frozen} fixed) ${snrDb} dB`, variables: free });
+      return { net, trained, eta: from.config.steps.v, seconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
   }
 }
 
@@ -363,7 +401,7 @@ export async function trainCnnAt(p: MserPreset, snrDb: number, objective: 'mser'
   const sys = o.sys ?? p.sys;
   const rng = new Rng(p.seed).fork(`cnn-${objective}/${snrDb}`);
   const train = channelSet(p, 'cnn-train', p.cnn.trainChannels, { sys });
-  const val = channelSet(p, 'val', p.valChannels, { sys });
+  const val = channelSet(p, 'val', p.cnn.valChannels, { sys });
   const t0 = Date.now();
   try {
     const net = buildCnn(rng.fork('net'), cnnPreset(p.cnn.size, sys));

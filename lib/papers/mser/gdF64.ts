@@ -33,7 +33,8 @@
  *
  * The objective (15) of `mserObjectiveF64` is P̃ = (1/J) Σ_{d,j} [Q(a_dj) + Q(c_dj)] per channel in float64
  * (`qfuncFast`, ≈ core/special `qfunc`; tfjs's float32 erf rounds Q to 0 near 5.4), QPSK only, as ./kde
- * `kdeSer`; the iteration itself also takes 16-QAM blocks (as ./gradients does).
+ * `kdeSer`; the iteration too is QPSK only (16-QAM's objective (47)–(48) has per-level thresholds and a gain
+ * term on diag M, ./kde `qamKdeSer`: the experiments run it on tfjs).
  *
  * Shapes (row-major Float64Array, as the tfjs state of ./transceiver): h [B, K, N_r, N_t]; θ_F [B, N_t, R_t];
  * V [B, R_t, D]; θ_U [B, K, R_r, N_r]; W [B, K, R_r, D_k]; S [D, J]; ϱ a number, or one per row of M:
@@ -237,6 +238,7 @@ function checkInputs(fn: string, sys: MserSystem, h: ChannelsF64, s: HybridState
   checkArray(fn, 'sym.re', sym.re, d * j, `[D, J] = [${d}, ${j}]`);
   checkArray(fn, 'sym.im', sym.im, d * j, `[D, J] = [${d}, ${j}]`);
   if (sym.modulation !== sys.modulation) throw new Error(`${fn}(sym.modulation): needs the system's ${sys.modulation}; got ${String(sym.modulation)}`);
+  if (sys.modulation !== 'qpsk') throw new Error(`${fn}(sys.modulation): the float64 kernel runs the QPSK objective (12)–(13) only (16-QAM: ./gd mserGd); got ${String(sys.modulation)}`);
   return b;
 }
 

@@ -5,9 +5,21 @@
  * ∂f/∂X*, half of it; the factor is absorbed by the step sizes). This is what tfjs's autodiff returns
  * for the (re, im) pair, so the test compares the two directly.
  *
- * With the margins a = Re Z ∘ Re S/ϱ, c = Im Z ∘ Im S/ϱ of ./kde and φ the standard normal density,
- *   g_Z = −(1/J)(φ(a) ∘ Re S + j φ(c) ∘ Im S)/ϱ   [B, D, J],   g_M = g_Z Sᴴ   [B, D, D],
- * and through M = GFV, G_k = W_kᴴU_kH_k, F = exp(jθ_F), U_k = exp(jθ_{U_k}):
+ * QPSK. With the margins a = Re Z ∘ Re S/ϱ, c = Im Z ∘ Im S/ϱ of ./kde and φ the standard normal density,
+ *   g_Z = −(1/J)(φ(a) ∘ Re S + j φ(c) ∘ Im S)/ϱ   [B, D, J],   g_M = g_Z Sᴴ   [B, D, D].
+ * 16-QAM, the objective (47)–(48) of ./kde: with the turned outputs x + jy = Z ∘ conj(e), e = c/|c|,
+ * r = |c|, c = diag M, and the margins a^∓ of level F = Re S (real axis; G = Im S, y for the imaginary one),
+ * the derivatives of P̃ w.r.t. x and r of one term are (Q′ = −φ)
+ *   γ_x = (1/(Jϱ))([F < 3] φ(a⁺) − [F > −3] φ(a⁻)),
+ *   γ_r = (1/(Jϱ))([F > −3] φ(a⁻)(F − 1) − [F < 3] φ(a⁺)(F + 1)),
+ * and γ_y, γ_r′ likewise from y, G. Then (x + jy = Z conj(e) ⇒ g_Z = e ∘ g_{x+jy})
+ *   g_Z = e ∘ (γ_x + jγ_y)   [B, D, J],
+ * and c enters through r = |c| (g = e) and through the turn e (only its phase moves: the part of g_e
+ * orthogonal to e, over |c|):
+ *   g_c = e ∘ (Σ_j (γ_r + γ_r′) + j Σ_j (γ_x y − γ_y x)/r)   [B, D, 1],
+ *   g_M = g_Z Sᴴ + diag(g_c)   [B, D, D].
+ * The paper omits the M-QAM gradients ("similar steps", §V-F); these are ours, checked against autodiff.
+ * Everything below g_M is the same for both alphabets. Through M = GFV, G_k = W_kᴴU_kH_k, F = exp(jθ_F), U_k = exp(jθ_{U_k}):
  *   (16) g_V = FᴴGᴴ g_M                         [B, R_t, D]   (P_k: its columns of user k)
  *   (19) g_F = Gᴴ g_M Vᴴ                         [B, N_t, R_t]
  *   (17) g_{W_k} = U_kH_k F V (g_M)_kᴴ            [B, K, R_r, D_k]  ((g_M)_k: user k's D_k rows)
@@ -19,7 +31,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../../core/complex';
 import type { Complex } from '../../core/complex';
-import { KernelWidth, margins, noiseFreeOutputs, qTensor } from './kde';
+import { KernelWidth, margins, noiseFreeOutputs, qamKdeSer, qamMargins, qTensor, streamGains } from './kde';
 import { analog, analogReceive, HybridState, receiveChain } from './transceiver';
 import type { SymbolBlock } from './symbols';
 
@@ -42,22 +54,63 @@ export function disposeGradients(g: MserGradients | undefined): void {
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** g_M = ∂P̃/∂Re M + j∂P̃/∂Im M [B, D, D] and P̃ [B], from M [B, D, D]. */
+/** φ(x) with the exponent floored at −80 (φ < 1e−35, still a normal float32; no scope of its own). */
+function pdf(x: tf.Tensor): tf.Tensor {
+  // subnormal densities made exp and the following matmul several times slower (bench/mser.bench.ts)
+  return tf.mul(tf.exp(tf.maximum(tf.mul(tf.square(x), -0.5), -80)), INV_SQRT_2PI);
+}
+
+/** g_M = ∂P̃/∂Re M + j∂P̃/∂Im M [B, D, D] and P̃ [B], from M [B, D, D] (QPSK (12)–(13), 16-QAM (47)–(48)). */
 export function effectiveMatrixGradient(m: Complex, sym: SymbolBlock, opts: { rho: KernelWidth; objective?: boolean }): { gM: Complex; objective?: tf.Tensor } {
+  if (sym.modulation !== 'qpsk' && sym.modulation !== '16qam') throw new Error(`effectiveMatrixGradient(sym.modulation): 'qpsk' or '16qam'; got ${String(sym.modulation)}`);
   const out = tf.tidy(() => {
     const z = noiseFreeOutputs(m, sym);
-    const { a, c } = margins(z, sym, opts.rho);
-    const objective = opts.objective === false ? undefined : tf.div(tf.sum(tf.add(qTensor(a), qTensor(c)), [1, 2]), sym.count);
-    // φ(x) with the exponent floored at −80 (φ < 1e−35, still a normal float32): subnormal densities
-    // made exp and the following matmul several times slower (bench/mser.bench.ts)
-    const pdf = (x: tf.Tensor) => tf.mul(tf.exp(tf.maximum(tf.mul(tf.square(x), -0.5), -80)), INV_SQRT_2PI);
-    const k = tf.div(-1 / sym.count, typeof opts.rho === 'number' ? tf.scalar(opts.rho) : opts.rho);
-    const gz: Complex = { re: tf.mul(tf.mul(pdf(a), sym.s.re), k), im: tf.mul(tf.mul(pdf(c), sym.s.im), k) };
+    const { gz, gc, objective } = sym.modulation === 'qpsk' ? qpskOutputGradient(z, sym, opts) : qamOutputGradient(z, streamGains(m), sym, opts);
     const [b, d, j] = gz.re.shape;
-    const gM = C.reshape(C.matmul(C.reshape(gz, [b * d, j]), sym.sH), [b, d, d]);
+    let gM = C.reshape(C.matmul(C.reshape(gz, [b * d, j]), sym.sH), [b, d, d]);
+    if (gc) {
+      const eye = tf.eye(d);
+      gM = { re: tf.add(gM.re, tf.mul(gc.re, eye)), im: tf.add(gM.im, tf.mul(gc.im, eye)) }; // + diag(g_c)
+    }
     return { gRe: gM.re, gIm: gM.im, objective };
   });
   return { gM: { re: out.gRe, im: out.gIm }, objective: out.objective };
+}
+
+/** The derivative of P̃ w.r.t. the outputs Z, g_Z [B, D, J], and the gains c, g_c [B, D, 1] (16-QAM only). */
+interface OutputGradient {
+  gz: Complex;
+  gc?: Complex;
+  objective?: tf.Tensor;
+}
+
+/** QPSK: g_Z = −(1/J)(φ(a) ∘ Re S + j φ(c) ∘ Im S)/ϱ (from (16)–(19)); no scope of its own. */
+function qpskOutputGradient(z: Complex, sym: SymbolBlock, opts: { rho: KernelWidth; objective?: boolean }): OutputGradient {
+  const { a, c } = margins(z, sym, opts.rho);
+  const objective = opts.objective === false ? undefined : tf.div(tf.sum(tf.add(qTensor(a), qTensor(c)), [1, 2]), sym.count);
+  const k = tf.div(-1 / sym.count, typeof opts.rho === 'number' ? tf.scalar(opts.rho) : opts.rho);
+  return { gz: { re: tf.mul(tf.mul(pdf(a), sym.s.re), k), im: tf.mul(tf.mul(pdf(c), sym.s.im), k) }, objective };
+}
+
+/** 16-QAM: g_Z and g_c of (47)–(48) (module comment) for the gains c = diag M [B, D]; no scope of its own. */
+function qamOutputGradient(z: Complex, gains: Complex, sym: SymbolBlock, opts: { rho: KernelWidth; objective?: boolean }): OutputGradient {
+  const q = qamMargins(z, sym, gains, opts.rho);
+  const objective = opts.objective === false ? undefined : qamKdeSer(q, sym.count);
+  const k = tf.div(1 / sym.count, typeof opts.rho === 'number' ? tf.scalar(opts.rho) : opts.rho);
+  // per axis: γ_v (w.r.t. the turned output) and γ_r (w.r.t. r = |c|) [B, D, J]
+  const axis = (mg: typeof q.re, level: tf.Tensor) => {
+    const pLo = tf.mul(mg.loMask, pdf(mg.lo)), pHi = tf.mul(mg.hiMask, pdf(mg.hi));
+    return {
+      gv: tf.mul(tf.sub(pHi, pLo), k),
+      gr: tf.mul(tf.sub(tf.mul(pLo, tf.sub(level, 1)), tf.mul(pHi, tf.add(level, 1))), k),
+    };
+  };
+  const ax = axis(q.re, sym.s.re), ay = axis(q.im, sym.s.im);
+  const gz = C.mul(q.e, { re: ax.gv, im: ay.gv }); // e ∘ (γ_x + jγ_y)
+  const radial = tf.sum(tf.add(ax.gr, ay.gr), 2, true); // Σ_j ∂P̃/∂r [B, D, 1]
+  const turn = tf.div(tf.sum(tf.sub(tf.mul(ax.gv, q.y), tf.mul(ay.gv, q.x)), 2, true), q.r); // Σ_j (γ_x y − γ_y x)/r
+  const gc = C.mul(q.e, { re: radial, im: turn });
+  return { gz, gc, objective };
 }
 
 /** Im(conj(X) ∘ g_X) for X = exp(jθ): the gradient w.r.t. the phases θ. */

@@ -26,3 +26,5 @@ export * from './claims';
 export * from './saved';
 export * from './run';
 export * from './report';
+export * from './studies';
+export * from './backprop';

@@ -6,6 +6,10 @@
  *   unfolded@<snr>#<r>        replicate r ≥ 1 at the headline SNR (other draws; the 90 % claim over seeds)
  *   cnn-mser@<snr>, cnn-mmse@<snr>   the black-box CNN on the MSER or the MSE loss
  *   curve@N=<n>, curve@lr=<η₀>, curve@L=<l>   Figs. 5–7's runs at the headline SNR (one setting changed)
+ *   config@K=<k>,Rr=<r>       Table II: the unfolded network of that system at the studies' SNR
+ *   samples@n=<n>             Table III: the preset's system trained on n channels at the studies' SNR
+ *   transfer@<snr>            Fig. 10: unfolded@<snr> (mmWave) retrained on Rayleigh channels, its first layers fixed
+ *   qam@<snr>                 Fig. 11 / Table VI: the unfolded network of the preset system with 16-QAM
  *
  * An `MserNets` owns its networks; `disposeNets` frees them.
  */
@@ -18,12 +22,13 @@ import { buildCnn, cnnPreset, CnnNet } from './cnn';
 import { trainCnnAt, trainUnfoldedAt, UnfoldedVariant } from './experiments';
 import { GdStepSizes } from './gd';
 import { MSER_BLOCKS } from './gradients';
-import { MserPreset } from './presets';
+import { MserPreset, qamSystem, studySystem } from './presets';
+import type { MserSystem } from './system';
 import { buildUnfolded, UnfoldedNet } from './unfolded';
 
 export const PAPER = 'mser-hybrid-beamforming';
 
-export type MserNetKind = 'unfolded' | 'cnn-mser' | 'cnn-mmse' | 'curve';
+export type MserNetKind = 'unfolded' | 'cnn-mser' | 'cnn-mmse' | 'curve' | 'config' | 'samples' | 'transfer' | 'qam';
 
 export interface MserNetSpec {
   kind: MserNetKind;
@@ -31,8 +36,10 @@ export interface MserNetSpec {
   snrDb: number;
   /** replicate r ≥ 1 (unfolded only) */
   replicate?: number;
-  /** curves: the one setting changed */
-  variant?: Pick<UnfoldedVariant, 'batchChannels' | 'learningRate' | 'layers'>;
+  /** curves: the one setting changed; samples: the training channels */
+  variant?: Pick<UnfoldedVariant, 'batchChannels' | 'learningRate' | 'layers' | 'trainChannels'>;
+  /** config: Table II's (K, R_r) */
+  config?: { users: number; rxRf: number };
 }
 
 export function netKey(s: MserNetSpec): string {
@@ -43,7 +50,20 @@ export function netKey(s: MserNetSpec): string {
     if (v.layers !== undefined) return `curve@L=${v.layers}`;
     throw new Error('netKey(spec.variant): a curve changes batchChannels, learningRate or layers');
   }
+  if (s.kind === 'config') {
+    if (!s.config) throw new Error('netKey(spec.config): a config network needs { users, rxRf }');
+    return `config@K=${s.config.users},Rr=${s.config.rxRf}`;
+  }
+  if (s.kind === 'samples') {
+    if (s.variant?.trainChannels === undefined) throw new Error('netKey(spec.variant.trainChannels): a samples network needs its training-channel count');
+    return `samples@n=${s.variant.trainChannels}`;
+  }
   return `${s.kind}@${s.snrDb}${s.replicate ? `#${s.replicate}` : ''}`;
+}
+
+/** Table II's configuration of the preset's own system (Table III's run at p.trainChannels, Fig. 10's source), when the studies try it. */
+export function baseConfig(p: MserPreset): { users: number; rxRf: number } | undefined {
+  return p.studies.configs.find((c) => c.users === p.sys.users && c.rxRf === p.sys.rxRf);
 }
 
 /** The networks a preset trains, in order: unfolded per SNR, replicates, CNNs, then Figs. 5–7's curves. */
@@ -54,8 +74,16 @@ export function presetNets(p: MserPreset): MserNetSpec[] {
   out.push({ kind: 'cnn-mmse', snrDb: p.headlineSnrDb });
   const h = p.headlineSnrDb;
   for (const n of p.curves.batchSizes) out.push({ kind: 'curve', snrDb: h, variant: { batchChannels: n } });
-  for (const lr of p.curves.learningRates) out.push({ kind: 'curve', snrDb: h, variant: { learningRate: lr } });
-  for (const l of p.curves.layers) out.push({ kind: 'curve', snrDb: h, variant: { layers: l } });
+  // the preset's own η₀ and L with its own N is the same training as curve@N=<its N>: trained once (./results shares it)
+  const sharesBase = p.curves.batchSizes.includes(p.unfolded.train.batchChannels);
+  for (const lr of p.curves.learningRates) if (!(sharesBase && lr === p.unfolded.train.learningRate)) out.push({ kind: 'curve', snrDb: h, variant: { learningRate: lr } });
+  for (const l of p.curves.layers) if (!(sharesBase && l === p.unfolded.layers)) out.push({ kind: 'curve', snrDb: h, variant: { layers: l } });
+  const st = p.studies, base = baseConfig(p);
+  for (const c of st.configs) out.push({ kind: 'config', snrDb: st.snrDb, config: { users: c.users, rxRf: c.rxRf } });
+  // the preset's own count with its own system is the base config network: trained once (./studies shares it)
+  for (const n of st.trainChannels) if (!(base && n === p.trainChannels)) out.push({ kind: 'samples', snrDb: st.snrDb, variant: { trainChannels: n } });
+  out.push({ kind: 'transfer', snrDb: st.transfer.snrDb });
+  for (const snrDb of st.qamSnrDb) out.push({ kind: 'qam', snrDb });
   return out;
 }
 
@@ -81,7 +109,8 @@ export type MserNets = Map<string, MserTrainedNet>;
 function budget(p: MserPreset, spec: MserNetSpec) {
   if (spec.kind === 'cnn-mser' || spec.kind === 'cnn-mmse') return { steps: p.cnn.train.steps, batchSize: p.cnn.train.batchChannels, channels: p.cnn.trainChannels };
   const t = p.unfolded.train, v = spec.variant ?? {};
-  return { steps: spec.kind === 'curve' ? p.curves.steps : t.steps, batchSize: v.batchChannels ?? t.batchChannels, channels: p.trainChannels };
+  const steps = spec.kind === 'curve' ? p.curves.steps : spec.kind === 'transfer' ? p.studies.transfer.steps : t.steps;
+  return { steps, batchSize: v.batchChannels ?? t.batchChannels, channels: v.trainChannels ?? p.trainChannels };
 }
 
 export function netToCheckpoint(n: MserTrainedNet, p: MserPreset): Checkpoint {
@@ -94,7 +123,14 @@ export function netToCheckpoint(n: MserTrainedNet, p: MserPreset): Checkpoint {
   });
 }
 
-const KINDS: readonly MserNetKind[] = ['unfolded', 'cnn-mser', 'cnn-mmse', 'curve'];
+const KINDS: readonly MserNetKind[] = ['unfolded', 'cnn-mser', 'cnn-mmse', 'curve', 'config', 'samples', 'transfer', 'qam'];
+
+/** The system a network is built for: Table II's configuration, 16-QAM (Fig. 11), else the preset's. */
+export function netSystem(p: MserPreset, spec: MserNetSpec): MserSystem {
+  if (spec.kind === 'config' && spec.config) return studySystem(p.sys, spec.config);
+  if (spec.kind === 'qam') return qamSystem(p.sys);
+  return p.sys;
+}
 
 /** The spec a checkpoint's meta names; errors name the file and the field. */
 export function specOfMeta(m: Record<string, unknown>, where: string): MserNetSpec {
@@ -124,10 +160,10 @@ export function netFromCheckpoint(c: Checkpoint, p: MserPreset, where: string): 
   const spec = specOfMeta(m, where);
   let net: MserTrainedNet['net'];
   let eta: number | undefined;
-  if (spec.kind === 'unfolded' || spec.kind === 'curve') {
+  if (spec.kind !== 'cnn-mser' && spec.kind !== 'cnn-mmse') {
     const mu = m.mu as Record<string, unknown> | undefined;
     if (!mu || !MSER_BLOCKS.every((b) => typeof mu[b] === 'number')) throw new Error(`${where}: meta.mu must hold the step sizes { v, w, thetaU, thetaF }`);
-    const u = buildUnfolded(new Rng(0), { sys: p.sys, layers: num(m, 'layers', where), steps: mu as unknown as GdStepSizes, rho: num(m, 'rho', where), normalisedSteps: m.normalisedSteps === true });
+    const u = buildUnfolded(new Rng(0), { sys: netSystem(p, spec), layers: num(m, 'layers', where), steps: mu as unknown as GdStepSizes, rho: num(m, 'rho', where), normalisedSteps: m.normalisedSteps === true });
     net = { unfolded: u };
     eta = num(m, 'eta', where);
   } else {
@@ -149,8 +185,23 @@ export function netFromCheckpoint(c: Checkpoint, p: MserPreset, where: string): 
 }
 
 /** Train one network of the preset. */
-export async function trainNet(p: MserPreset, spec: MserNetSpec, opts: { progress?: Progress } = {}): Promise<MserTrainedNet> {
+export async function trainNet(p: MserPreset, spec: MserNetSpec, opts: { progress?: Progress; done?: ReadonlyMap<string, MserTrainedNet> } = {}): Promise<MserTrainedNet> {
   const key = netKey(spec);
+  if (spec.kind === 'config' || spec.kind === 'samples' || spec.kind === 'transfer' || spec.kind === 'qam') {
+    const st = p.studies;
+    let r: Awaited<ReturnType<typeof trainUnfoldedAt>>;
+    if (spec.kind === 'transfer') {
+      const srcKey = netKey({ kind: 'unfolded', snrDb: spec.snrDb });
+      const src = opts.done?.get(srcKey);
+      if (!src || !('unfolded' in src.net)) throw new Error(`trainNet(${key}): needs its source network ${srcKey} first (train or restore it in the same run)`);
+      r = await trainUnfoldedAt(p, spec.snrDb, { variant: { channelKind: 'rayleigh', steps: st.transfer.steps }, transfer: { from: src.net.unfolded, frozenLayers: st.transfer.frozenLayers }, progress: opts.progress });
+    } else {
+      const sys = netSystem(p, spec);
+      r = await trainUnfoldedAt(p, spec.snrDb, { sys, variant: spec.kind === 'samples' ? { trainChannels: spec.variant?.trainChannels } : {}, progress: opts.progress });
+    }
+    const h = r.trained.history;
+    return { key, spec, net: { unfolded: r.net }, eta: r.eta, validation: r.trained.validation, valSer: h.validation.map((v) => v.loss), valSteps: h.validation.map((v) => v.epoch), loss: h.loss, seconds: r.seconds };
+  }
   if (spec.kind === 'cnn-mser' || spec.kind === 'cnn-mmse') {
     const r = await trainCnnAt(p, spec.snrDb, spec.kind === 'cnn-mser' ? 'mser' : 'mse', { progress: opts.progress });
     return { key, spec, net: { cnn: r.net }, validation: r.validation, valSer: r.history.validation.map((v) => v.loss), valSteps: r.history.validation.map((v) => v.epoch), loss: r.history.loss, seconds: r.seconds };
@@ -172,8 +223,11 @@ export interface NetRunOptions {
 
 /** Train (or restore) every network of the preset, in `presetNets` order. */
 export async function mserNets(p: MserPreset, opts: NetRunOptions = {}): Promise<MserNets> {
+  // the networks made so far (a transfer network starts from its source)
+  const done = new Map<string, MserTrainedNet>();
+  const keep = (n: MserTrainedNet) => (done.set(n.key, n), n);
   return trainOrRestore<MserNetSpec, MserTrainedNet, Checkpoint>(presetNets(p), {
-    ...opts, key: netKey, restore: (c, where) => netFromCheckpoint(c, p, where), train: (spec) => trainNet(p, spec, opts), dispose: disposeNet,
+    ...opts, key: netKey, restore: (c, where) => keep(netFromCheckpoint(c, p, where)), train: async (spec) => keep(await trainNet(p, spec, { ...opts, done })), dispose: disposeNet,
   });
 }
 

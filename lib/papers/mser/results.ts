@@ -12,6 +12,7 @@ import { BaselinePoint, Calibration, cnnTestSer, MserScheme, SCHEME_LABELS, Sche
 import { MserNets, MserTrainedNet } from './nets';
 import { PAPER_TABLE1 } from './paperTables';
 import { MserPreset } from './presets';
+import { StudyBaselines, studyResults, StudyResults } from './studies';
 
 export interface Table1Row {
   snrDb: number;
@@ -68,6 +69,9 @@ export interface MserResults {
   /** Table IV (ours, this machine): training time, s, and test (design) time per channel, ms */
   timing: { scheme: string; snrDb: number; trainSeconds: number | null; testMsPerChannel: number }[];
   nets: NetSummary[];
+  /** Tables II–III, Figs. 9–10: the stored non-learned schemes and the tables with the networks (null: not run) */
+  studyBaselines: StudyBaselines | null;
+  studies: StudyResults | null;
 }
 
 function netAt(nets: MserNets, key: string): MserTrainedNet | undefined {
@@ -83,7 +87,7 @@ export function netTestSer(p: MserPreset, n: MserTrainedNet): { ser: Float64Arra
  * Results of preset `p` from its baselines (one point per SNR of `p.snrDb`), its networks and, when run,
  * the calibration.
  */
-export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], nets: MserNets, calibration: Calibration | null): MserResults {
+export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], nets: MserNets, calibration: Calibration | null, studyBaselines: StudyBaselines | null = null): MserResults {
   const points: BaselinePoint[] = [];
   const timing: MserResults['timing'] = [];
   const testCount = p.testChannels;
@@ -129,9 +133,9 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
   // the untrained network of each unfolded one: constant initial parameters, the same steps, widths and start
   const trainingGain: TrainingGain[] = [];
   for (const n of nets.values()) {
-    if (n.spec.kind !== 'unfolded' || !('unfolded' in n.net)) continue;
+    if (!(n.spec.kind === 'unfolded' || n.spec.kind === 'config' || n.spec.kind === 'samples') || !('unfolded' in n.net)) continue;
     const pt = points.find((x) => x.snrDb === n.spec.snrDb);
-    const trained = n.spec.replicate ? netTestSer(p, n).ser : pt && serOf(pt, 'unfolded');
+    const trained = n.spec.kind === 'unfolded' && !n.spec.replicate ? pt && serOf(pt, 'unfolded') : netTestSer(p, n).ser;
     if (!trained) continue;
     const bare = buildUnfolded(new Rng(0), n.net.unfolded.config);
     try {
@@ -141,13 +145,7 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
       bare.dispose();
     }
   }
-  const curves: CurveResult[] = [];
-  for (const n of nets.values()) {
-    if (n.spec.kind !== 'curve') continue;
-    const v = n.spec.variant ?? {};
-    const [group, value] = v.batchChannels !== undefined ? (['N', v.batchChannels] as const) : v.learningRate !== undefined ? (['lr', v.learningRate] as const) : (['L', v.layers as number] as const);
-    curves.push({ key: n.key, group, value, loss: n.loss, valSteps: n.valSteps, valSer: n.valSer });
-  }
+  const curves = curveResults(p, nets);
   return {
     calibration,
     fig8: serRows(points),
@@ -159,5 +157,27 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
     steps: baselines.flatMap((b) => b.schemes.filter((s) => s.eta !== undefined && s.tuned).map((s) => ({ snrDb: b.snrDb, scheme: s.scheme, eta: s.eta as number, tuned: s.tuned ?? [] }))),
     timing,
     nets: [...nets.values()].map((n) => ({ key: n.key, validationStart: n.validation.start, validationEnd: n.validation.end, seconds: n.seconds, eta: n.eta ?? null })),
+    studyBaselines,
+    studies: studyBaselines ? studyResults(p, studyBaselines, nets) : null,
   };
+}
+
+/**
+ * Figs. 5–7's training curves, grouped: 'N' (Fig. 5), 'lr' (Fig. 6), 'L' (Fig. 7). The run at the preset's own
+ * N, η₀ and L is trained once (./nets presetNets) and appears in every group that tries its value.
+ */
+export function curveResults(p: MserPreset, nets: MserNets): CurveResult[] {
+  const curves: CurveResult[] = [];
+  for (const n of nets.values()) {
+    if (n.spec.kind !== 'curve') continue;
+    const v = n.spec.variant ?? {};
+    const [group, value] = v.batchChannels !== undefined ? (['N', v.batchChannels] as const) : v.learningRate !== undefined ? (['lr', v.learningRate] as const) : (['L', v.layers as number] as const);
+    curves.push({ key: n.key, group, value, loss: n.loss, valSteps: n.valSteps, valSer: n.valSer });
+    // the run at the preset's own N, η₀ and L is also the η₀ and L groups' member at those values (./nets presetNets)
+    if (group === 'N' && value === p.unfolded.train.batchChannels) {
+      if (p.curves.learningRates.includes(p.unfolded.train.learningRate)) curves.push({ key: n.key, group: 'lr', value: p.unfolded.train.learningRate, loss: n.loss, valSteps: n.valSteps, valSer: n.valSer });
+      if (p.curves.layers.includes(p.unfolded.layers)) curves.push({ key: n.key, group: 'L', value: p.unfolded.layers, loss: n.loss, valSteps: n.valSteps, valSer: n.valSer });
+    }
+  }
+  return curves;
 }

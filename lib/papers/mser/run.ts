@@ -6,6 +6,7 @@ import type { Progress } from '../../train/progress';
 import { BaselinePoint, baselinesAt, Calibration, calibrateChannel } from './experiments';
 import { MserPreset, withChannel } from './presets';
 import { baselinesOfResults, MserSavedRun, presetOfRun } from './saved';
+import { StudyBaselines, studyBaselines } from './studies';
 
 /**
  * The calibration of `p` (run now, or the saved run's) and the preset with its chosen channel. With a
@@ -30,4 +31,10 @@ export async function baselinesFor(p: MserPreset, opts: { saved?: MserSavedRun; 
   const out: BaselinePoint[] = [];
   for (const s of p.snrDb) out.push(await baselinesAt(p, s, { progress: opts.progress }));
   return out;
+}
+
+/** Tables II–III and Figs. 9–10's non-learned schemes (run now, or the saved run's; null when the saved run has none). */
+export async function studyBaselinesFor(p: MserPreset, opts: { saved?: MserSavedRun; progress?: Progress } = {}): Promise<StudyBaselines | null> {
+  if (opts.saved) return opts.saved.results.studyBaselines ?? null;
+  return studyBaselines(p, { progress: opts.progress });
 }

@@ -4,9 +4,10 @@
  *
  * What a check recomputes (`recomputeResults` and the saved-run test): every network's test SER, ratio,
  * seed and curve from its parameters, and the non-learned schemes' per-channel SERs on the first test
- * channels of every SNR (each channel's design depends on that channel alone, with the run's tuned η);
- * an edited number fails there. Not recomputed (minutes of GD): the remaining channels of the GD schemes,
- * the step tuning scores and the calibration, which are what the run measured.
+ * channels of every SNR (each channel's design depends on that channel alone, with the run's tuned η), and
+ * the studies' (Table II, Figs. 9–11) on their first channels (`recomputeStudyBaselines`); an edited number
+ * fails there. Not recomputed (minutes of GD): the remaining channels of the GD schemes, the step tuning
+ * scores and the calibration, which are what the run measured.
  */
 import { backendInfo } from '../../core/backend';
 import { dataFile } from '../../kit/paths';
@@ -19,6 +20,7 @@ import { BaselinePoint, baselinesAt, Calibration, channelSet, disposeChannel, fi
 import { disposeNets, mserNets, MserNets, netKey, netToCheckpoint, PAPER, specOfMeta } from './nets';
 import { mserPreset, MserPreset, withChannel } from './presets';
 import { mserResults, MserResults } from './results';
+import { recomputeStudies, StudyBaselines } from './studies';
 
 export { PAPER };
 
@@ -96,7 +98,7 @@ export async function recomputeResults(run: MserSavedRun, opts: { progress?: Pro
   const p = opts.preset ?? presetOfRun(run);
   const nets = await mserNets(p, { saved: savedCheckpoints(run), trainMissing: false, savedFrom: `saved run ${run.preset}`, progress: opts.progress });
   try {
-    const r = mserResults(p, baselinesOfResults(run.results, p), nets, run.results.calibration);
+    const r = mserResults(p, baselinesOfResults(run.results, p), nets, run.results.calibration, run.results.studyBaselines ?? null);
     // design and training wall times are what the run measured
     return { ...r, timing: run.results.timing, nets: r.nets.map((n) => ({ ...n, seconds: run.results.nets.find((m) => m.key === n.key)?.seconds ?? n.seconds })) };
   } finally {
@@ -135,12 +137,22 @@ export async function recomputeBaselines(run: MserSavedRun, channels: number, op
   }
 }
 
+/**
+ * The studies' stored non-learned schemes (./studies: Tables II and Figs. 9–11) recomputed on the first
+ * `channels` test channels with the run's stored η: → per part and scheme, the recomputed and stored SERs.
+ */
+export async function recomputeStudyBaselines(run: MserSavedRun, channels: number, opts: { progress?: Progress } = {}): Promise<{ part: string; scheme: MserScheme; recomputed: number[]; stored: number[] }[]> {
+  const sb = run.results.studyBaselines;
+  if (!sb) throw new Error(`saved run ${run.preset}: has no studies (Tables II–III, Figs. 9–11)`);
+  return recomputeStudies(presetOfRun(run), sb, channels, opts);
+}
+
 /** tools/mserRun.ts merge: networks, baselines and calibration together → the saved run. */
-export async function mergeRun(p: MserPreset, parts: { saved: Map<string, Checkpoint>; baselines: BaselinePoint[]; calibration: Calibration | null; seconds: number }, from: string[]): Promise<string> {
+export async function mergeRun(p: MserPreset, parts: { saved: Map<string, Checkpoint>; baselines: BaselinePoint[]; calibration: Calibration | null; studies?: StudyBaselines | null; seconds: number }, from: string[]): Promise<string> {
   const t0 = Date.now();
   const nets = await mserNets(p, { saved: parts.saved, trainMissing: false, savedFrom: from.join(', ') });
   try {
-    const results = mserResults(p, parts.baselines, nets, parts.calibration);
+    const results = mserResults(p, parts.baselines, nets, parts.calibration, parts.studies ?? null);
     const seconds = parts.seconds + (Date.now() - t0) / 1000;
     const file = writeMserRun(savedRunFile(p.name), toSavedRun(p, seconds, results, nets));
     console.log(`wrote ${file}: ${nets.size} networks, ${(seconds / 60).toFixed(1)} min in all (summed over processes)`);

@@ -99,9 +99,10 @@ export interface UnfoldedData {
 
 /**
  * Train `net` in place on training channels `trainH` [n, K, N_r, N_t]; validation on `valH`.
- * Minibatches from `rng.fork('batches')`, symbol blocks from `rng.fork('symbols')`.
+ * Minibatches from `rng.fork('batches')`, symbol blocks from `rng.fork('symbols')`. `opts.variables`: train only
+ * these of the network's parameters (the others stay fixed).
  */
-export async function trainUnfolded(net: UnfoldedNet, data: UnfoldedData, settings: UnfoldedTrainSettings, rng: Rng, opts: { progress?: Progress; phase?: string } = {}): Promise<TrainedUnfolded> {
+export async function trainUnfolded(net: UnfoldedNet, data: UnfoldedData, settings: UnfoldedTrainSettings, rng: Rng, opts: { progress?: Progress; phase?: string; variables?: tf.Variable[] } = {}): Promise<TrainedUnfolded> {
   const fn = 'trainUnfolded';
   checkUnfoldedTrainSettings(fn, settings);
   const sys = net.config.sys;
@@ -126,7 +127,8 @@ export async function trainUnfolded(net: UnfoldedNet, data: UnfoldedData, settin
   try {
     // the batch (channels, their starts, the step's symbol block) is disposed by train() after the step
     const history = await train<{ h: Complex; init: HybridState; sym: SymbolBlock }>({
-      variables: net.trainable(),
+      // `variables`: a subset (Fig. 10 fixes the first layers), else every parameter
+      variables: opts.variables ?? net.trainable(),
       batch: (epoch) => {
         const idx = tf.tensor1d(batches.fork(`step${epoch}`).intArray(settings.batchChannels, n), 'int32');
         const h = C.tidy(() => ({ re: tf.gather(data.trainH.re, idx), im: tf.gather(data.trainH.im, idx) }));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { clearStartCache, constraintCheck, gradientAgreement, mserPreset, objectiveVsExact } from '../../../lib/papers/mser';
+import { backpropAgreement, clearStartCache, constraintCheck, gradientAgreement, mserPreset, objectiveVsExact } from '../../../lib/papers/mser';
 import { setup } from '../../helpers';
 
 test('MSER walkthrough (quick): constraints hold on both starts, closed-form gradients equal autodiff, the KDE objective tracks the exact SER; no leaks', async () => {
@@ -18,4 +18,13 @@ test('MSER walkthrough (quick): constraints hold on both starts, closed-form gra
   for (const r of ove) assert.ok(Number.isFinite(r.objective) && r.objective >= r.exactSer * 0.5, JSON.stringify(r));
   clearStartCache();
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+});
+
+test('MSER walkthrough (quick): Appendices A–B on one layer — hand-derived gradients of α, O, ρ and the input equal autodiff; no leaks', async () => {
+  await setup();
+  const before = tf.memory().numTensors;
+  const rows = backpropAgreement(mserPreset('quick'), { snrDb: 15, channels: 3, symbols: 64 });
+  assert.equal(rows.length, 8, 'V and θ_F, four gradients each');
+  for (const r of rows) assert.ok(r.relativeError < 1e-4, `${r.block} ${r.gradient}: relative error ${r.relativeError}`);
+  assert.equal(tf.memory().numTensors, before);
 });

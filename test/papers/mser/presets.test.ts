@@ -17,7 +17,7 @@ test('MSER presets: every preset passes its check; a copy is independent; bad pa
   assert.throws(() => checkPreset('t', { ...q, cnnSnrDb: [30] }), /t\(p\.cnnSnrDb\[0\]\)/);
   assert.throws(() => checkPreset('t', { ...q, gd: { ...q.gd, etaGrid: [] } }), /t\(p\.gd\.etaGrid\): needs at least one/);
   assert.throws(() => checkPreset('t', { ...q, gd: { ...q.gd, starts: [] } }), /t\(p\.gd\.starts\)/);
-  assert.throws(() => checkPreset('t', { ...q, sys: { ...q.sys, modulation: '16qam' } }), /t\(p\.sys\.modulation\): the experiments run QPSK only/);
+  assert.throws(() => checkPreset('t', { ...q, sys: { ...q.sys, modulation: '16qam' } }), /t\(p\.sys\.modulation\): the preset system is QPSK \(16-QAM runs as the studies' Fig\. 11/);
   assert.throws(() => checkPreset('t', { ...q, snrDb: [5, 5, 15] }), /each SNR once/);
   assert.throws(() => withChannel(q, { clusters: 0, snrOffsetDb: 0 }), /withChannel: c\.clusters \(N_C\) must be a positive integer/);
   assert.throws(() => mserPreset('huge'), /mserPreset\(name\)/);
