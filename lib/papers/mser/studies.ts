@@ -298,10 +298,10 @@ export function checkStudyBaselines(fn: string, p: MserPreset, sb: StudyBaseline
  * The unfolded network's design on `design` channels (its MO starts there), SER on `truth`; the draws are
  * `unfoldedTestSer`'s, so with design = truth = the test channels this is its Table I / Table II number (tested).
  */
-function unfoldedSerOn(p: MserPreset, net: UnfoldedNet, snrDb: number, design: { re: tf.Tensor; im: tf.Tensor }, truth: { re: tf.Tensor; im: tf.Tensor }, given?: HybridState): number[] {
+function unfoldedSerOn(p: MserPreset, net: UnfoldedNet, snrDb: number, design: { re: tf.Tensor; im: tf.Tensor }, truth: { re: tf.Tensor; im: tf.Tensor }): number[] {
   const sys = net.config.sys, nv = noiseVarOf(sys, ourSnrDb(p, snrDb));
   const rng = new Rng(p.seed).fork(`unfolded-test/${snrDb}`);
-  const init: HybridState = given ?? designStart(design, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
+  const init: HybridState = designStart(design, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
   try {
     const d = unfoldedDesign(net, design, { rng: rng.fork('symbols'), count: p.unfolded.train.symbols }, { init });
     try {
@@ -310,7 +310,7 @@ function unfoldedSerOn(p: MserPreset, net: UnfoldedNet, snrDb: number, design: {
       disposeState(d);
     }
   } finally {
-    if (!given) disposeState(init);
+    disposeState(init);
   }
 }
 
@@ -377,18 +377,15 @@ export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets):
   const source = unfoldedOf(nets.get(netKey({ kind: 'unfolded', snrDb: tSnr })));
   if (source) {
     const rt = channelSet(p, 'test', p.testChannels, { kind: 'rayleigh' });
-    // both networks start from the same MO designs of the Rayleigh test channels (computed once)
-    const init = designStart(rt.h, source.config.sys, { start: p.unfolded.start, noiseVar: noiseVarOf(source.config.sys, ourSnrDb(p, tSnr)), rng: new Rng(p.seed).fork(`unfolded-test/${tSnr}`).fork('starts') });
     try {
-      const asIs = unfoldedSerOn(p, source, tSnr, rt.h, rt.h, init);
+      const asIs = unfoldedSerOn(p, source, tSnr, rt.h, rt.h);
       fig10.push({ scheme: 'unfolded, mmWave-trained (no retraining)', ser: meanSe(asIs) });
       if (transferred) {
-        const tr = unfoldedSerOn(p, transferred, tSnr, rt.h, rt.h, init);
+        const tr = unfoldedSerOn(p, transferred, tSnr, rt.h, rt.h);
         fig10.push({ scheme: `unfolded, retrained on Rayleigh (first ${st.transfer.frozenLayers} layers fixed)`, ser: meanSe(tr) });
         transferGain = pairedDiff(asIs, tr);
       }
     } finally {
-      disposeState(init);
       disposeChannel(rt);
     }
   }
