@@ -387,6 +387,24 @@ export function unfoldedTestSer(p: MserPreset, net: UnfoldedNet, snrDb: number, 
   }
 }
 
+/** `unfoldedTestSer` of one preset, computed once per network and SNR (one results pass asks several times). */
+export type TestSerOf = (net: UnfoldedNet, snrDb: number) => { ser: Float64Array; seconds: number };
+
+/** A `TestSerOf` that remembers: the tables that share a network (Table II and its training gain) reuse its SERs. */
+export function testSerMemo(p: MserPreset): TestSerOf {
+  const seen = new Map<UnfoldedNet, Map<number, { ser: Float64Array; seconds: number }>>();
+  return (net, snrDb) => {
+    const bySnr = seen.get(net) ?? new Map<number, { ser: Float64Array; seconds: number }>();
+    seen.set(net, bySnr);
+    let r = bySnr.get(snrDb);
+    if (!r) {
+      r = unfoldedTestSer(p, net, snrDb);
+      bySnr.set(snrDb, r);
+    }
+    return r;
+  };
+}
+
 export interface CnnRun {
   net: CnnNet;
   validation: { start: number; end: number };

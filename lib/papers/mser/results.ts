@@ -8,7 +8,7 @@
 import { MeanSe, meanSe, pairedDiff, pairedRatio, RatioSe } from '../../kit/stats';
 import { Rng } from '../../core/random';
 import { buildUnfolded } from './unfolded';
-import { BaselinePoint, Calibration, cnnTestSer, MserScheme, SCHEME_LABELS, SchemeSer, serRows, SerRow, unfoldedTestSer } from './experiments';
+import { BaselinePoint, Calibration, cnnTestSer, MserScheme, SCHEME_LABELS, SchemeSer, serRows, SerRow, TestSerOf, testSerMemo, unfoldedTestSer } from './experiments';
 import { MserNets, MserTrainedNet } from './nets';
 import { PAPER_TABLE1 } from './paperTables';
 import { MserPreset } from './presets';
@@ -79,8 +79,8 @@ function netAt(nets: MserNets, key: string): MserTrainedNet | undefined {
 }
 
 /** The test SER of a network (design and exact SER on the test channels) with its timing. */
-export function netTestSer(p: MserPreset, n: MserTrainedNet): { ser: Float64Array; seconds: number } {
-  return 'unfolded' in n.net ? unfoldedTestSer(p, n.net.unfolded, n.spec.snrDb) : cnnTestSer(p, n.net.cnn, n.spec.snrDb);
+export function netTestSer(p: MserPreset, n: MserTrainedNet, testSer: TestSerOf = (net, snrDb) => unfoldedTestSer(p, net, snrDb)): { ser: Float64Array; seconds: number } {
+  return 'unfolded' in n.net ? testSer(n.net.unfolded, n.spec.snrDb) : cnnTestSer(p, n.net.cnn, n.spec.snrDb);
 }
 
 /**
@@ -91,12 +91,13 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
   const points: BaselinePoint[] = [];
   const timing: MserResults['timing'] = [];
   const testCount = p.testChannels;
+  const testSer = testSerMemo(p);
   for (const b of baselines) {
     const schemes: SchemeSer[] = [...b.schemes];
     for (const [scheme, key] of [['unfolded', `unfolded@${b.snrDb}`], ['cnn-mser', `cnn-mser@${b.snrDb}`], ['cnn-mmse', `cnn-mmse@${b.snrDb}`]] as [MserScheme, string][]) {
       const n = netAt(nets, key);
       if (!n) continue;
-      const t = netTestSer(p, n);
+      const t = netTestSer(p, n, testSer);
       schemes.push({ scheme, ser: t.ser, seconds: t.seconds });
       timing.push({ scheme: SCHEME_LABELS[scheme], snrDb: b.snrDb, trainSeconds: n.seconds, testMsPerChannel: (1000 * t.seconds) / testCount });
     }
@@ -125,7 +126,7 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
       const key = `unfolded@${p.headlineSnrDb}${r ? `#${r}` : ''}`;
       const n = netAt(nets, key);
       if (!n || !gd) continue;
-      const ser = r === 0 ? serOf(head, 'unfolded') : netTestSer(p, n).ser;
+      const ser = r === 0 ? serOf(head, 'unfolded') : netTestSer(p, n, testSer).ser;
       const q = ratio(gd, ser);
       if (q) seeds.push({ key, ratio: q });
     }
@@ -135,7 +136,7 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
   for (const n of nets.values()) {
     if (!(n.spec.kind === 'unfolded' || n.spec.kind === 'config' || n.spec.kind === 'samples') || !('unfolded' in n.net)) continue;
     const pt = points.find((x) => x.snrDb === n.spec.snrDb);
-    const trained = n.spec.kind === 'unfolded' && !n.spec.replicate ? pt && serOf(pt, 'unfolded') : netTestSer(p, n).ser;
+    const trained = n.spec.kind === 'unfolded' && !n.spec.replicate ? pt && serOf(pt, 'unfolded') : netTestSer(p, n, testSer).ser;
     if (!trained) continue;
     const bare = buildUnfolded(new Rng(0), n.net.unfolded.config);
     try {
@@ -158,7 +159,7 @@ export function mserResults(p: MserPreset, baselines: readonly BaselinePoint[], 
     timing,
     nets: [...nets.values()].map((n) => ({ key: n.key, validationStart: n.validation.start, validationEnd: n.validation.end, seconds: n.seconds, eta: n.eta ?? null })),
     studyBaselines,
-    studies: studyBaselines ? studyResults(p, studyBaselines, nets) : null,
+    studies: studyBaselines ? studyResults(p, studyBaselines, nets, testSer) : null,
   };
 }
 

@@ -17,7 +17,7 @@ import { imperfectCsi } from '../../phy/channels';
 import { Progress, silentProgress } from '../../train/progress';
 import { exactSer } from './evaluate';
 import type { ClusteredChannel } from '../../phy/channels';
-import { BaselinePoint, baselinesAt, channelSet, disposeChannel, firstChannels, MserScheme, ourSnrDb, runMmseGd, runMserGd, tuneEta, unfoldedTestSer } from './experiments';
+import { BaselinePoint, baselinesAt, channelSet, disposeChannel, firstChannels, MserScheme, ourSnrDb, runMmseGd, runMserGd, TestSerOf, testSerMemo, tuneEta } from './experiments';
 import { GdStepSizes } from './gd';
 import { baseConfig, MserNets, MserTrainedNet, netKey } from './nets';
 import { PAPER_TABLE2, PAPER_TABLE3, PAPER_TABLE6 } from './paperTables';
@@ -298,10 +298,10 @@ export function checkStudyBaselines(fn: string, p: MserPreset, sb: StudyBaseline
  * The unfolded network's design on `design` channels (its MO starts there), SER on `truth`; the draws are
  * `unfoldedTestSer`'s, so with design = truth = the test channels this is its Table I / Table II number (tested).
  */
-function unfoldedSerOn(p: MserPreset, net: UnfoldedNet, snrDb: number, design: { re: tf.Tensor; im: tf.Tensor }, truth: { re: tf.Tensor; im: tf.Tensor }): number[] {
+function unfoldedSerOn(p: MserPreset, net: UnfoldedNet, snrDb: number, design: { re: tf.Tensor; im: tf.Tensor }, truth: { re: tf.Tensor; im: tf.Tensor }, given?: HybridState): number[] {
   const sys = net.config.sys, nv = noiseVarOf(sys, ourSnrDb(p, snrDb));
   const rng = new Rng(p.seed).fork(`unfolded-test/${snrDb}`);
-  const init: HybridState = designStart(design, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
+  const init: HybridState = given ?? designStart(design, sys, { start: p.unfolded.start, noiseVar: nv, rng: rng.fork('starts') });
   try {
     const d = unfoldedDesign(net, design, { rng: rng.fork('symbols'), count: p.unfolded.train.symbols }, { init });
     try {
@@ -310,20 +310,20 @@ function unfoldedSerOn(p: MserPreset, net: UnfoldedNet, snrDb: number, design: {
       disposeState(d);
     }
   } finally {
-    disposeState(init);
+    if (!given) disposeState(init);
   }
 }
 
 const unfoldedOf = (n: MserTrainedNet | undefined): UnfoldedNet | undefined => (n && 'unfolded' in n.net ? n.net.unfolded : undefined);
 
 /** Tables II–III and Figs. 9–10 from the stored non-learned schemes and the networks (inference only). */
-export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets): StudyResults {
+export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets, testSer: TestSerOf = testSerMemo(p)): StudyResults {
   checkStudyBaselines('studyResults', p, sb);
   const st = p.studies, snrDb = sb.snrDb;
   const ser = (xs: StudySer[], s: MserScheme) => xs.find((x) => x.scheme === s)?.ser;
   const table2: StudyResults['table2'] = sb.table2.map((r) => {
     const n = unfoldedOf(nets.get(netKey({ kind: 'config', snrDb, config: { users: r.users, rxRf: r.rxRf } })));
-    const u = n ? unfoldedTestSer(p, n, snrDb).ser : undefined;
+    const u = n ? testSer(n, snrDb).ser : undefined;
     const gd = ser(r.schemes, 'mser-gd') as number[];
     const mm = ser(r.schemes, 'mmse-gd');
     const paper = PAPER_TABLE2.find((x) => x.users === r.users && x.rxRf === r.rxRf);
@@ -338,7 +338,7 @@ export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets):
     const key = base && count === p.trainChannels ? netKey({ kind: 'config', snrDb, config: base }) : netKey({ kind: 'samples', snrDb, variant: { trainChannels: count } });
     const n = unfoldedOf(nets.get(key));
     if (!n) continue;
-    const u = unfoldedTestSer(p, n, snrDb).ser;
+    const u = testSer(n, snrDb).ser;
     t3ser.push({ count, u });
     const paper = PAPER_TABLE3.unfolded.find((x) => x.samples === count);
     table3.push({ trainChannels: count, unfolded: meanSe(u), ratio: ratioOf(gdBase, u), ...(paper && snrDb === 20 ? { paperRatio: paper.ratio } : {}) });
@@ -357,6 +357,13 @@ export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets):
       const gap = { csiErrorVar: pt.csiErrorVar, gdMinusUnfolded: null as MeanSe | null, mmseMinusMser: gd && mm ? pairedDiff(mm, gd) : null };
       fig9Gaps.push(gap);
       if (!baseNet) continue;
+      if (pt.csiErrorVar === 0) {
+        // H̄ = H bit for bit: Table II's number of the same network on the same channels and draws
+        const u = testSer(baseNet, snrDb).ser;
+        fig9.push({ csiErrorVar: 0, scheme: 'unfolded (trained on perfect CSI)', ser: meanSe(u) });
+        if (gd) gap.gdMinusUnfolded = pairedDiff(gd, u);
+        continue;
+      }
       // the same H̄ as the stored schemes (the same draw of Δ)
       const csi = imperfectCsi(new Rng(p.seed).fork(`studies/${snrDb}`).fork(`csi/${pt.csiErrorVar}`), test.h, Math.sqrt(pt.csiErrorVar));
       try {
@@ -377,15 +384,18 @@ export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets):
   const source = unfoldedOf(nets.get(netKey({ kind: 'unfolded', snrDb: tSnr })));
   if (source) {
     const rt = channelSet(p, 'test', p.testChannels, { kind: 'rayleigh' });
+    // both networks start from the same MO designs of the Rayleigh test channels (computed once)
+    const init = designStart(rt.h, source.config.sys, { start: p.unfolded.start, noiseVar: noiseVarOf(source.config.sys, ourSnrDb(p, tSnr)), rng: new Rng(p.seed).fork(`unfolded-test/${tSnr}`).fork('starts') });
     try {
-      const asIs = unfoldedSerOn(p, source, tSnr, rt.h, rt.h);
+      const asIs = unfoldedSerOn(p, source, tSnr, rt.h, rt.h, init);
       fig10.push({ scheme: 'unfolded, mmWave-trained (no retraining)', ser: meanSe(asIs) });
       if (transferred) {
-        const tr = unfoldedSerOn(p, transferred, tSnr, rt.h, rt.h);
+        const tr = unfoldedSerOn(p, transferred, tSnr, rt.h, rt.h, init);
         fig10.push({ scheme: `unfolded, retrained on Rayleigh (first ${st.transfer.frozenLayers} layers fixed)`, ser: meanSe(tr) });
         transferGain = pairedDiff(asIs, tr);
       }
     } finally {
+      disposeState(init);
       disposeChannel(rt);
     }
   }
@@ -394,7 +404,7 @@ export function studyResults(p: MserPreset, sb: StudyBaselines, nets: MserNets):
   for (const pt of sb.fig11 ?? []) {
     for (const s of pt.schemes) fig11.push({ snrDb: pt.snrDb, scheme: s.scheme, ser: meanSe(s.ser) });
     const n = unfoldedOf(nets.get(netKey({ kind: 'qam', snrDb: pt.snrDb })));
-    const u = n ? unfoldedTestSer(p, n, pt.snrDb).ser : undefined;
+    const u = n ? testSer(n, pt.snrDb).ser : undefined;
     if (u) fig11.push({ snrDb: pt.snrDb, scheme: 'unfolded', ser: meanSe(u) });
     const gd = ser(pt.schemes, 'mser-gd'), r1 = ser(pt.schemes, 'mser-gd-r1'), mm = ser(pt.schemes, 'mmse-gd');
     if (!gd) continue;

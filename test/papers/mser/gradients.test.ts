@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Complex } from '../../../lib/core/complex';
 import { Rng } from '../../../lib/core/random';
 import { clusteredChannel } from '../../../lib/phy/channels';
-import { blockGradient, disposeGradients, effectiveMatrixGradient, MSER_BLOCKS, mserGradients } from '../../../lib/papers/mser/gradients';
-import { kdeSer, mserObjective, noiseFreeOutputs, streamGains } from '../../../lib/papers/mser/kde';
-import { disposeSymbols, sampleSymbols } from '../../../lib/papers/mser/symbols';
+import { blockGradient, disposeGradients, effectiveMatrixGradient, MSER_BLOCKS, MserGradients, mserGradients } from '../../../lib/papers/mser/gradients';
+import { KernelWidth, kdeSer, mserObjective, noiseFreeOutputs, streamGains } from '../../../lib/papers/mser/kde';
+import { disposeSymbols, sampleSymbols, SymbolBlock } from '../../../lib/papers/mser/symbols';
 import { checkSystem, MserSystem, totalStreams } from '../../../lib/papers/mser/system';
 import { disposeState, effectiveMatrix, HybridState } from '../../../lib/papers/mser/transceiver';
 import { backendTest } from '../../helpers';
@@ -24,6 +24,42 @@ function randomState(rng: Rng, b: number, sys: MserSystem): HybridState {
 
 const relErr = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0] / Math.max(tf.norm(b).dataSync()[0], 1e-30));
 
+/**
+ * The closed-form gradients at (h, s0, sym, ϱ) against tfjs autodiff of the objective, every block (relative
+ * error < `tol`), and `blockGradient` against the full set; → the gradients (the caller disposes them).
+ */
+function checkGradients(h: Complex, s0: HybridState, sym: SymbolBlock, rho: KernelWidth, tol: number, label: string): MserGradients {
+  const g = mserGradients(h, s0, sym, { rho });
+  const auto = tf.tidy(() => {
+    const f = (thetaF: tf.Tensor, vRe: tf.Tensor, vIm: tf.Tensor, thetaU: tf.Tensor, wRe: tf.Tensor, wIm: tf.Tensor) =>
+      tf.sum(mserObjective(h, { thetaF, v: { re: vRe, im: vIm }, thetaU, w: { re: wRe, im: wIm } }, sym, { rho }));
+    return tf.grads(f)([s0.thetaF, s0.v.re, s0.v.im, s0.thetaU, s0.w.re, s0.w.im]);
+  });
+  const pairs: [string, tf.Tensor, tf.Tensor][] = [
+    ['θ_F (21)', g.thetaF, auto[0]], ['Re V (16)', g.v.re, auto[1]], ['Im V (16)', g.v.im, auto[2]],
+    ['θ_U (20)', g.thetaU, auto[3]], ['Re W (17)', g.w.re, auto[4]], ['Im W (17)', g.w.im, auto[5]],
+  ];
+  for (const [name, ours, ref] of pairs) {
+    const e = relErr(ours, ref);
+    assert.ok(e < tol, `${label} ${name}: relative error ${e.toExponential(2)} (ρ ${typeof rho === 'number' ? rho : 'per stream'})`);
+  }
+  tf.dispose(auto);
+  for (const block of MSER_BLOCKS) {
+    const one = blockGradient(h, s0, sym, { rho, block });
+    const full = g[block];
+    if (one.block === 'v' || one.block === 'w') {
+      const c = full as Complex;
+      assert.ok(relErr(one.g.re, c.re) < 1e-6 && relErr(one.g.im, c.im) < 1e-6, `${label} blockGradient ${block}`);
+      tf.dispose([one.g.re, one.g.im, one.objective]);
+    } else {
+      const t = one.g as tf.Tensor;
+      assert.ok(relErr(t, full as tf.Tensor) < 1e-6, `${label} blockGradient ${block}`);
+      tf.dispose([t, one.objective]);
+    }
+  }
+  return g;
+}
+
 backendTest('MSER gradients (16)–(21) in closed form equal tfjs autodiff of the objective (15), every block, per-stream kernel widths too', () => {
   checkSystem('test', SYS);
   const rng = new Rng('mser/grad');
@@ -33,37 +69,10 @@ backendTest('MSER gradients (16)–(21) in closed form equal tfjs autodiff of th
   const sym = sampleSymbols(rng.fork('s'), { streams: totalStreams(SYS), count: 16, modulation: 'qpsk' });
   const before = tf.memory().numTensors;
   for (const rho of [0.7, tf.tensor2d([0.5, 0.8, 1.1, 0.6], [4, 1])]) {
-    const g = mserGradients(h, s0, sym, { rho });
-    const auto = tf.tidy(() => {
-      const f = (thetaF: tf.Tensor, vRe: tf.Tensor, vIm: tf.Tensor, thetaU: tf.Tensor, wRe: tf.Tensor, wIm: tf.Tensor) =>
-        tf.sum(mserObjective(h, { thetaF, v: { re: vRe, im: vIm }, thetaU, w: { re: wRe, im: wIm } }, sym, { rho }));
-      return tf.grads(f)([s0.thetaF, s0.v.re, s0.v.im, s0.thetaU, s0.w.re, s0.w.im]);
-    });
-    const pairs: [string, tf.Tensor, tf.Tensor][] = [
-      ['θ_F (21)', g.thetaF, auto[0]], ['Re V (16)', g.v.re, auto[1]], ['Im V (16)', g.v.im, auto[2]],
-      ['θ_U (20)', g.thetaU, auto[3]], ['Re W (17)', g.w.re, auto[4]], ['Im W (17)', g.w.im, auto[5]],
-    ];
-    for (const [name, ours, ref] of pairs) {
-      const e = relErr(ours, ref);
-      assert.ok(e < 2e-4, `${name}: relative error ${e.toExponential(2)} (ρ ${typeof rho === 'number' ? rho : 'per stream'})`);
-    }
-    for (const block of MSER_BLOCKS) {
-      const one = blockGradient(h, s0, sym, { rho, block });
-      const full = g[block];
-      if (one.block === 'v' || one.block === 'w') {
-        const c = full as Complex;
-        assert.ok(relErr(one.g.re, c.re) < 1e-6 && relErr(one.g.im, c.im) < 1e-6, `blockGradient ${block}`);
-        tf.dispose([one.g.re, one.g.im, one.objective]);
-      } else {
-        const t = one.g as tf.Tensor;
-        assert.ok(relErr(t, full as tf.Tensor) < 1e-6, `blockGradient ${block}`);
-        tf.dispose([t, one.objective]);
-      }
-    }
+    const g = checkGradients(h, s0, sym, rho, 2e-4, 'QPSK');
     const obj = mserObjective(h, s0, sym, { rho });
     assert.ok(relErr(g.objective, obj) < 1e-6);
     obj.dispose();
-    tf.dispose(auto);
     disposeGradients(g);
     if (typeof rho !== 'number') rho.dispose();
   }
@@ -171,36 +180,10 @@ backendTest('16-QAM: the closed-form gradients (g_Z and g_c of (47)–(48), then
   const before = tf.memory().numTensors;
   // ϱ below most stream gains |c| (0.14–3.2 here): the threshold terms are neither all 0 nor all saturated
   for (const rho of [0.25, tf.tensor2d([0.2, 0.3, 0.4, 0.25], [4, 1])]) {
-    const g = mserGradients(h, s0, sym, { rho });
+    // measured ≤ 4.2e-7 (cpu and wasm): float32 precision
+    const g = checkGradients(h, s0, sym, rho, 1e-5, '16-QAM');
     const obj = g.objective.arraySync() as number[];
     obj.forEach((o, i) => assert.ok(o > 0.05 && o < 3 * totalStreams(QAM_SYS), `channel ${i}: P̃ ${o} (not a saturated test point)`));
-    const auto = tf.tidy(() => {
-      const f = (thetaF: tf.Tensor, vRe: tf.Tensor, vIm: tf.Tensor, thetaU: tf.Tensor, wRe: tf.Tensor, wIm: tf.Tensor) =>
-        tf.sum(mserObjective(h, { thetaF, v: { re: vRe, im: vIm }, thetaU, w: { re: wRe, im: wIm } }, sym, { rho }));
-      return tf.grads(f)([s0.thetaF, s0.v.re, s0.v.im, s0.thetaU, s0.w.re, s0.w.im]);
-    });
-    const pairs: [string, tf.Tensor, tf.Tensor][] = [
-      ['θ_F (21)', g.thetaF, auto[0]], ['Re V (16)', g.v.re, auto[1]], ['Im V (16)', g.v.im, auto[2]],
-      ['θ_U (20)', g.thetaU, auto[3]], ['Re W (17)', g.w.re, auto[4]], ['Im W (17)', g.w.im, auto[5]],
-    ];
-    for (const [name, ours, ref] of pairs) {
-      const e = relErr(ours, ref);
-      // measured ≤ 4.2e-7 (cpu and wasm): float32 precision
-      assert.ok(e < 1e-5, `16-QAM ${name}: relative error ${e.toExponential(2)} (ρ ${typeof rho === 'number' ? rho : 'per stream'})`);
-    }
-    for (const block of MSER_BLOCKS) {
-      const one = blockGradient(h, s0, sym, { rho, block });
-      const full = g[block];
-      if (one.block === 'v' || one.block === 'w') {
-        const c = full as Complex;
-        assert.ok(relErr(one.g.re, c.re) < 1e-6 && relErr(one.g.im, c.im) < 1e-6, `blockGradient ${block}`);
-        tf.dispose([one.g.re, one.g.im, one.objective]);
-      } else {
-        const t = one.g as tf.Tensor;
-        assert.ok(relErr(t, full as tf.Tensor) < 1e-6, `blockGradient ${block}`);
-        tf.dispose([t, one.objective]);
-      }
-    }
     // g_M itself, diagonal (the gains c = diag M of (45)) included, against autodiff of kdeSer w.r.t. M
     const m = effectiveMatrix(h, s0);
     const { gM } = effectiveMatrixGradient(m, sym, { rho, objective: false });
@@ -210,7 +193,6 @@ backendTest('16-QAM: the closed-form gradients (g_Z and g_c of (47)–(48), then
     const ref = mserObjective(h, s0, sym, { rho });
     assert.ok(relErr(g.objective, ref) < 1e-6);
     ref.dispose();
-    tf.dispose(auto);
     disposeGradients(g);
     if (typeof rho !== 'number') rho.dispose();
   }
