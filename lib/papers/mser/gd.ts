@@ -139,18 +139,11 @@ export function gdIteration(h: Complex, s: HybridState, sym: SymbolBlock, sys: M
   return descentIteration(s, sys, (st, block) => blockGradient(h, st, sym, { rho: opts.rho, block, objective: false }), opts);
 }
 
-export interface DescentOptions {
+/** `GdOptions` with the gradient and objective given instead of ϱ (MSER's KDE or MMSE's MSE). */
+export interface DescentOptions extends Omit<GdOptions, 'rho'> {
   gradient: GradientOf;
   /** the objective of every channel [B], recorded every `recordEvery` iterations */
   objective: (s: HybridState) => tf.Tensor;
-  steps: GdStepSizes;
-  iterations: number;
-  normaliseCombiner?: boolean;
-  normalisedSteps?: boolean;
-  recordEvery?: number;
-  keepBest?: boolean;
-  progress?: Progress;
-  phase?: string;
 }
 
 /** Per channel, `a` where `pick` [B] is true, else `b` (new state). */
