@@ -60,3 +60,4 @@ export * as c2po from './papers/c2po';
 export * as gnn from './papers/gnn';
 export * as slp from './papers/slp';
 export * as mser from './papers/mser';
+export * as compare from './compare';

@@ -1,6 +1,6 @@
 /**
  * The rooms and arrows of lib/ (README, "Architecture"): core ← phy ← train ← kit ← papers (and the
- * tour) ← notebook ← index. A file may import its own room or rooms below it; a paper never imports
+ * tour) ← compare ← notebook ← index. A file may import its own room or rooms below it; a paper never imports
  * another paper (what two papers need moves down into the kit or below). Read from the sources.
  */
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const LIB = path.resolve(__dirname, '..', 'lib');
-const RANK: Record<string, number> = { core: 0, phy: 1, train: 2, kit: 3, papers: 4, tour: 4, notebook: 5, index: 6 };
+const RANK: Record<string, number> = { core: 0, phy: 1, train: 2, kit: 3, papers: 4, tour: 4, compare: 5, notebook: 6, index: 7 };
 
 /** The room of a file under lib/: its first folder ("papers/wmmse" for a paper), "index" for lib/*.ts. */
 export function roomOf(rel: string): string {

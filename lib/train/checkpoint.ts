@@ -63,6 +63,20 @@ export interface Checkpoint {
   params: Record<string, SavedParam>;
 }
 
+/** Names of saved parameters that are state, not trained: batch-norm running statistics (./layers/batchNorm). */
+export const SAVED_STATE = /\/running(Mean|Var)$/;
+
+/** How many numbers a checkpoint holds: trained parameters and saved state (batch-norm running statistics). */
+export function savedParamCount(ckpt: { params: Record<string, SavedParam> }): { trained: number; state: number } {
+  let trained = 0, state = 0;
+  for (const [name, p] of Object.entries(ckpt.params)) {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    if (SAVED_STATE.test(name)) state += n;
+    else trained += n;
+  }
+  return { trained, state };
+}
+
 /** An @1 checkpoint: meta was free-form. */
 export interface CheckpointV1 {
   format: typeof CHECKPOINT_FORMAT_V1;

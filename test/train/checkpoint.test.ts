@@ -7,10 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../lib/core/random';
 import {
   Checkpoint, CHECKPOINT_FORMAT, CheckpointMeta, checkpointFromJson, checkpointSource, checkpointToJson, loadCheckpoint,
-  paramTensor, restoreInto, saveCheckpoint, shortestFloat32,
+  paramTensor, restoreInto, savedParamCount, saveCheckpoint, shortestFloat32,
 } from '../../lib/train/checkpoint';
 import { ParamSet } from '../../lib/train/params';
-import { conv2d, dense, messagePassing } from '../../lib/train/layers';
+import { batchNorm, conv2d, dense, messagePassing } from '../../lib/train/layers';
 import { setup, arr } from '../helpers';
 
 const META: CheckpointMeta = {
@@ -213,4 +213,18 @@ test('checkpointToJson / checkpointFromJson embed a checkpoint in a larger saved
   assert.throws(() => restoreInto(l1, target), /checkpoint .*run\.json: nets\.L1 does not fit the model: parameter "enc\/kernel" has shape \[6,4\], the model expects \[4,6\]/);
   assert.throws(() => checkpointToJson(a, { ...META, trainingBudget: { steps: -1, batchSize: 1, channels: 1 } }), /checkpointToJson: meta\.trainingBudget\.steps must be a non-negative integer; got -1/);
   [a, b, target].forEach((p) => p.dispose());
+});
+
+test('savedParamCount: trained parameters and batch-norm running statistics, from a saved model', () => {
+  const params = new ParamSet(new Rng('count'));
+  dense(params, 'fc', { inUnits: 3, outUnits: 4 });
+  batchNorm(params, 'bn', { channels: 4 });
+  try {
+    const ckpt = checkpointToJson(params, META);
+    // dense: 3·4 weights + 4 biases; batch norm: γ, β trained (4 + 4), running mean and variance saved (4 + 4)
+    assert.deepEqual(savedParamCount(ckpt), { trained: 12 + 4 + 8, state: 8 });
+    assert.equal(savedParamCount(ckpt).trained, params.variables().reduce((s, v) => s + v.size, 0), 'trained = the variables training updates');
+  } finally {
+    params.dispose();
+  }
 });

@@ -1,0 +1,3 @@
+/** The side-by-side room (issue 21): tables across the five papers, read from their committed runs. */
+export * from './trace';
+export * from './field';

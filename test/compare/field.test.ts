@@ -1,0 +1,60 @@
+/**
+ * The field table (lib/compare/field): every number is read back from the committed file at its path;
+ * the paired gains equal the difference of the two means they pair (same channels), with the sign that
+ * makes > 0 mean "learned better"; parameter counts are recounted from the checkpoints' shapes.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIELD_POINTS, fieldTable, pathKeys, Traced, tracedValue, valueAt } from '../../lib/compare';
+import { PROJECT_ROOT } from '../../lib/kit/paths';
+
+const files = new Map<string, unknown>();
+const json = (file: string): unknown => {
+  if (!files.has(file)) files.set(file, JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
+  return files.get(file);
+};
+
+test('trace paths: keys, quoted keys, differences and negations; a missing key is named', () => {
+  assert.deepEqual(pathKeys('results.fig3.at1e2["nno/t8"].snrDb'), ['results', 'fig3', 'at1e2', 'nno/t8', 'snrDb']);
+  assert.deepEqual(pathKeys('nets[12].meta.trainingBudget.channels'), ['nets', 12, 'meta', 'trainingBudget', 'channels']);
+  const j = { a: [1, { mean: 5, se: 0.5 }], b: { 'x/y': 2 } };
+  assert.equal(tracedValue(j, 'a[0]'), 1);
+  assert.equal(tracedValue(j, 'a[1]'), 5);
+  assert.equal(tracedValue(j, '−b["x/y"]'), -2);
+  assert.equal(tracedValue(j, 'a[1] − b["x/y"]'), 3);
+  assert.throws(() => valueAt(j, 'a[2]'), /"a\[2\]" has no \[2\]/);
+  assert.throws(() => valueAt(j, 'b.z'), /has no "z"/);
+  assert.throws(() => pathKeys('a..b'), /cannot read/);
+});
+
+test('field table: one row per paper, every number read back from its committed file', () => {
+  const rows = fieldTable();
+  assert.deepEqual(rows.map((r) => r.paper), ['unfolded-wmmse', 'nno-c2po', 'gnn-quantized-precoding', 'slp-quantized-nn-weights', 'mser-hybrid-beamforming']);
+  for (const r of rows) {
+    const cells: [string, Traced][] = [['learned', r.learnedValue], ['classic', r.classicValue], ['gain', r.gain], ['samples', r.trainingSamples], ['seconds', r.trainingSeconds]];
+    for (const [name, c] of cells) {
+      assert.ok(c.file.startsWith(`data/${r.paper}/`), `${r.paper} ${name}: read from ${c.file}`);
+      assert.equal(tracedValue(json(c.file), c.path), c.value, `${r.paper} ${name} at ${c.path}`);
+    }
+    // paired gain = difference of the means it pairs (the same channels); > 0 = learned better
+    const diff = r.better === 'higher' ? r.learnedValue.value - r.classicValue.value : r.classicValue.value - r.learnedValue.value;
+    const scale = Math.max(Math.abs(r.learnedValue.value), Math.abs(r.classicValue.value));
+    assert.ok(Math.abs(r.gain.value - diff) <= 1e-9 * scale, `${r.paper}: gain ${r.gain.value} vs ${diff}`);
+    if (r.gain.paired) assert.ok(r.gain.se !== undefined && r.gain.se >= 0, `${r.paper}: a paired gain has its s.e.`);
+    // trained parameters recounted: every saved array but batch-norm running statistics
+    const ckpt = valueAt(json(r.trainedParams.file), r.trainedParams.path) as Record<string, { shape: number[] }>;
+    const count = Object.entries(ckpt).filter(([k]) => !/\/running(Mean|Var)$/.test(k)).reduce((s, [, p]) => s + p.shape.reduce((a, b) => a * b, 1), 0);
+    assert.equal(r.trainedParams.value, count, `${r.paper} parameters`);
+    assert.ok(r.trainingSamples.value > 0 && r.trainingSeconds.value > 0);
+  }
+  // the closed-form counts: WMMSE learns γ per layer and user (L·K), NNO-C2PO (τ, ρ) per iteration
+  assert.equal(rows[0].trainedParams.value % FIELD_POINTS.wmmseLayers, 0);
+  assert.equal(rows[1].trainedParams.value, 2 * FIELD_POINTS.c2poIterations);
+});
+
+test('field table: an operating point the runs do not hold is named', () => {
+  assert.throws(() => fieldTable({ wmmseLayers: 7 }), /results\.fig2\.L.*L = 7/);
+  assert.throws(() => fieldTable({ gnnSnrDb: 12 }), /12 dB/);
+});
