@@ -17,6 +17,8 @@
  *
  * Every figure fragment carries its spec as JSON in `<script type="application/json"
  * class="pw-figure-spec">`, so the report exporter can rebuild it with one shared copy of plotly.js.
+ * A spec with a `switcher` (series tagged with a `group`) gets a plotly slider or dropdown in its
+ * layout that switches between the groups in the browser, with no kernel, in reports too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +38,27 @@ export interface Series {
   /** marker symbol (plotly names: circle, square, diamond, x, triangle-up, ...) */
   marker?: string;
   color?: string;
+  /**
+   * The value of the figure's switcher parameter this trace belongs to (one of `switcher.values`):
+   * the trace is shown only while that value is selected. Traces without a group are always shown.
+   */
+  group?: string;
+}
+
+/**
+ * A parameter axis switched in the browser, without a kernel (also in exported reports): a plotly
+ * slider (or dropdown) with one step per value, each showing the series of that `group` plus every
+ * series without a group and the reference lines.
+ */
+export interface FigureSwitcher {
+  /** what is switched, e.g. "SNR (dB)" */
+  label: string;
+  /** the values, in display order, e.g. ['0', '10', '20'] */
+  values: string[];
+  /** the value shown first (default values[0]) */
+  initial?: string;
+  /** a slider under the plot (default) or a dropdown above it */
+  kind?: 'slider' | 'dropdown';
 }
 
 export interface FigureSpec {
@@ -51,6 +74,8 @@ export interface FigureSpec {
   hlines?: { y: number; name: string; dash?: Series['dash']; color?: string }[];
   width?: number;
   height?: number;
+  /** switch between groups of series (`Series.group`) in the browser */
+  switcher?: FigureSwitcher;
 }
 
 export interface PlotlyFigure {
@@ -66,6 +91,74 @@ function checkSpec(spec: FigureSpec): void {
       if (b && b.length !== s.y.length) throw new Error(`figure "${spec.title}", series "${s.name}": ${k} has ${b.length} points, y has ${s.y.length}`);
     }
   }
+  checkSwitcher(spec);
+}
+
+/** "{0, 10, 20}": a switcher's values as error messages and the text line list them. */
+function valueSet(values: readonly string[]): string {
+  return `{${values.join(', ')}}`;
+}
+
+/** The switcher and the series groups agree; else an error naming the field and the allowed values. */
+function checkSwitcher(spec: FigureSpec): void {
+  const sw = spec.switcher;
+  const where = `figure "${spec.title}"`;
+  if (sw === undefined) {
+    const s = spec.series.find((x) => x.group !== undefined);
+    if (s) throw new Error(`${where}, series "${s.name}": has group ${JSON.stringify(s.group)} but the figure has no switcher; add switcher: { label, values } or drop the group`);
+    return;
+  }
+  if (typeof sw !== 'object' || sw === null) throw new Error(`${where}, switcher: must be an object { label, values, initial?, kind? }; got ${String(sw)}`);
+  if (typeof sw.label !== 'string') throw new Error(`${where}, switcher.label: must be a string; got ${typeof sw.label}`);
+  if (!Array.isArray(sw.values) || sw.values.length === 0) throw new Error(`${where}, switcher.values: must be a non-empty array of strings`);
+  const bad = sw.values.find((v) => typeof v !== 'string');
+  if (bad !== undefined) throw new Error(`${where}, switcher.values: must be strings; got ${typeof bad} ${String(bad)}`);
+  const seen = new Set<string>();
+  for (const v of sw.values) {
+    if (seen.has(v)) throw new Error(`${where}, switcher.values: ${JSON.stringify(v)} appears more than once; values must be distinct`);
+    seen.add(v);
+  }
+  if (sw.initial !== undefined && !seen.has(sw.initial)) {
+    throw new Error(`${where}, switcher.initial: ${JSON.stringify(sw.initial)} is not one of switcher.values ${valueSet(sw.values)}`);
+  }
+  if (sw.kind !== undefined && sw.kind !== 'slider' && sw.kind !== 'dropdown') {
+    throw new Error(`${where}, switcher.kind: must be 'slider' or 'dropdown'; got ${JSON.stringify(sw.kind)}`);
+  }
+  for (const s of spec.series) {
+    if (s.group !== undefined && !seen.has(s.group)) {
+      throw new Error(`${where}, series "${s.name}": group ${JSON.stringify(s.group)} is not one of switcher.values ${valueSet(sw.values)}`);
+    }
+  }
+}
+
+/** Extra pixels under the plot for a switcher slider (its current value, rail and labels). */
+const SLIDER_ROOM = 110;
+/** Extra pixels above the plot for a switcher dropdown. */
+const DROPDOWN_ROOM = 40;
+
+/** plotly's updatemenus entry (its typings leave it untyped). */
+interface PlotlyUpdateMenu {
+  type: 'dropdown' | 'buttons';
+  direction: 'down' | 'up' | 'left' | 'right';
+  active: number;
+  showactive: boolean;
+  x: number;
+  xanchor: 'auto' | 'left' | 'center' | 'right';
+  y: number;
+  yanchor: 'auto' | 'top' | 'middle' | 'bottom';
+  pad: { t?: number; r?: number; b?: number; l?: number };
+  buttons: { label: string; method: 'restyle'; args: [{ visible: boolean[] }] }[];
+}
+
+/**
+ * The visibility of every trace (series, then reference lines) for each switcher value: a grouped
+ * series is visible for its own value only, everything else always.
+ */
+function switcherSteps(spec: FigureSpec): { value: string; visible: boolean[] }[] {
+  const sw = spec.switcher;
+  if (!sw) return [];
+  const groups = spec.series.map((s) => s.group).concat((spec.hlines ?? []).map(() => undefined));
+  return sw.values.map((value) => ({ value, visible: groups.map((g) => g === undefined || g === value) }));
 }
 
 /** A figure dimension in pixels: a finite number in [50, 4000], else an error naming it. */
@@ -80,6 +173,9 @@ function pixels(v: number | undefined, fallback: number, what: string): number {
 /** plotly data and layout for a spec (non-finite or non-positive-on-log values become gaps). */
 export function toPlotly(spec: FigureSpec): PlotlyFigure {
   checkSpec(spec);
+  const sw = spec.switcher;
+  const initial = sw ? sw.initial ?? sw.values[0] : undefined;
+  const kind = sw ? sw.kind ?? 'slider' : undefined;
   const clean = (v: number) => (Number.isFinite(v) && (!spec.logY || v > 0) ? v : null);
   const data: Partial<PlotData>[] = spec.series.map((s) => {
     const trace: Partial<PlotData> = {
@@ -91,6 +187,7 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
       line: { dash: s.dash ?? 'solid', ...(s.color ? { color: s.color } : {}) },
       marker: { symbol: s.marker ?? 'circle', size: 7, ...(s.color ? { color: s.color } : {}) },
     };
+    if (s.group !== undefined) trace.visible = s.group === initial;
     if (s.yLow && s.yHigh) {
       trace.error_y = {
         type: 'data',
@@ -121,11 +218,42 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
     xaxis: { title: { text: spec.xLabel }, type: spec.logX ? 'log' : 'linear', zeroline: false, ...(spec.xTickStep ? { dtick: spec.xTickStep } : {}) },
     yaxis: { title: { text: spec.yLabel }, type: spec.logY ? 'log' : 'linear', zeroline: false, exponentformat: 'power' },
     width: pixels(spec.width, 720, 'width'),
-    height: pixels(spec.height, 440, 'height'),
+    height: pixels(spec.height, 440 + (kind === 'slider' ? SLIDER_ROOM : kind === 'dropdown' ? DROPDOWN_ROOM : 0), 'height'),
     legend: { orientation: 'v' },
-    margin: { l: 70, r: 20, t: 50, b: 60 },
+    margin: { l: 70, r: 20, t: 50 + (kind === 'dropdown' ? DROPDOWN_ROOM : 0), b: 60 + (kind === 'slider' ? SLIDER_ROOM : 0) },
     template: undefined,
   };
+  if (sw) {
+    const steps = switcherSteps(spec);
+    const active = sw.values.indexOf(initial as string);
+    if (kind === 'slider') {
+      layout.sliders = [{
+        active,
+        steps: steps.map((st) => ({ label: st.value, value: st.value, method: 'restyle', args: [{ visible: st.visible }] })),
+        currentvalue: { visible: true, prefix: `${sw.label}: `, xanchor: 'left' },
+        x: 0,
+        len: 1,
+        xanchor: 'left',
+        y: 0,
+        yanchor: 'top',
+        pad: { t: 60, b: 10 },
+      }];
+    } else {
+      const menu: PlotlyUpdateMenu = {
+        type: 'dropdown',
+        direction: 'down',
+        active,
+        showactive: true,
+        x: 0,
+        xanchor: 'left',
+        y: 1,
+        yanchor: 'bottom',
+        pad: { b: 6 },
+        buttons: steps.map((st) => ({ label: `${sw.label}: ${st.value}`, method: 'restyle', args: [{ visible: st.visible }] })),
+      };
+      layout.updatemenus = [menu];
+    }
+  }
   return { data, layout };
 }
 
@@ -190,7 +318,8 @@ export function figureHtml(spec: FigureSpec, opts: { includePlotly?: boolean; id
 /** One line describing a figure, for viewers that show only text/plain. */
 export function figureText(spec: FigureSpec): string {
   const names = spec.series.map((s) => s.name).concat((spec.hlines ?? []).map((h) => h.name));
-  return `Figure: ${spec.title} (${spec.yLabel} vs ${spec.xLabel}; ${names.length} series: ${names.join(', ')})`;
+  const sw = spec.switcher ? `; switch: ${spec.switcher.label} ∈ ${valueSet(spec.switcher.values)}` : '';
+  return `Figure: ${spec.title} (${spec.yLabel} vs ${spec.xLabel}; ${names.length} series: ${names.join(', ')}${sw})`;
 }
 
 /** The MIME bundle of a figure output: interactive HTML, plotly's JSON, and a text line. */
