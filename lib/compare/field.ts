@@ -11,18 +11,9 @@
  * Not yet here (issue 21 continues): the gain at equal FLOPs and at equal measured time per channel, and
  * inference throughput against the numpy peers (they need `npm run bench` results committed).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { PROJECT_ROOT } from '../kit/paths';
 import { savedParamCount, SavedParam } from '../train/checkpoint';
-import * as c2po from '../papers/c2po';
-import * as gnn from '../papers/gnn';
-import * as mser from '../papers/mser';
-import * as slp from '../papers/slp';
-import * as wmmse from '../papers/wmmse';
-import { indexWhere, traced, Traced, valueAt } from './trace';
-
-export type PaperId = 'unfolded-wmmse' | 'nno-c2po' | 'gnn-quantized-precoding' | 'slp-quantized-nn-weights' | 'mser-hybrid-beamforming';
+import { at, CommittedRun, committedRuns, CommittedRuns, netIndex, PaperId } from './runs';
+import { indexWhere, Traced, valueAt } from './trace';
 
 export interface FieldRow {
   paper: PaperId;
@@ -65,31 +56,13 @@ export interface FieldPoints {
 
 export const FIELD_POINTS: Readonly<FieldPoints> = { wmmseLayers: 4, c2poIterations: 8, gnnSnrDb: 15, slpSinrDb: 30, mserSnrDb: 15 };
 
-interface Run {
-  json: unknown;
-  file: string;
-}
-
-function load(file: string, read: (f: string) => unknown): Run {
-  read(file); // the paper's reader: schema and checkpoints checked, or a clear error
-  return { json: JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file: path.relative(PROJECT_ROOT, file) };
-}
-
-const t = (r: Run, p: string): Traced => traced(r.json, r.file, p);
-
-function params(r: Run, netPath: string): FieldRow['trainedParams'] {
+function params(r: CommittedRun, netPath: string): FieldRow['trainedParams'] {
   const ckpt = valueAt(r.json, netPath) as { params: Record<string, SavedParam> };
   return { value: savedParamCount(ckpt).trained, file: r.file, path: `${netPath}.params` };
 }
 
-/** The index of the saved network whose meta matches every field of `want` (and lacks the `absent` ones). */
-function netIndex(r: Run, want: Record<string, unknown>, absent: string[] = []): number {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  return indexWhere<{ meta: Record<string, unknown> }>(r.json, 'nets', (n) => Object.entries(want).every(([k, v]) => same(n.meta[k], v)) && absent.every((k) => n.meta[k] === undefined || n.meta[k] === null), `a network with ${JSON.stringify(want)}`);
-}
-
-function wmmseRow(pt: FieldPoints): FieldRow {
-  const r = load(wmmse.savedRunFile('reproduce'), wmmse.readWmmseRun);
+function wmmseRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
+  const r = runs['unfolded-wmmse'];
   const i = indexWhere<number>(r.json, 'results.fig2.L', (L) => L === pt.wmmseLayers, `L = ${pt.wmmseLayers}`);
   const snr = valueAt(r.json, 'results.fig2.snrDb') as number;
   const n = netIndex(r, { snrDb: snr, layers: pt.wmmseLayers, sameGamma: false }, ['trainingSeed']);
@@ -97,17 +70,17 @@ function wmmseRow(pt: FieldPoints): FieldRow {
     paper: 'unfolded-wmmse', notebook: 'notebooks/unfolded-wmmse.ipynb',
     learned: 'unfolded WMMSE (learned PGD steps γ)', classic: 'WMMSE', metric: 'sum rate', unit: 'bit/s/Hz', better: 'higher',
     point: `${snr} dB, L = ${pt.wmmseLayers}`, equal: `${pt.wmmseLayers} layers = ${pt.wmmseLayers} WMMSE iterations`,
-    learnedValue: { ...t(r, `results.fig2.unfolded[${i}]`), ...optSe(r, `results.fig2.se.unfolded[${i}]`) },
-    classicValue: { ...t(r, `results.fig2.wmmse[${i}]`), ...optSe(r, `results.fig2.se.wmmse[${i}]`) },
-    gain: { ...t(r, `results.fig2.unfoldedMinusWmmse[${i}]`), paired: true },
+    learnedValue: { ...at(r, `results.fig2.unfolded[${i}]`), ...optSe(r, `results.fig2.se.unfolded[${i}]`) },
+    classicValue: { ...at(r, `results.fig2.wmmse[${i}]`), ...optSe(r, `results.fig2.se.wmmse[${i}]`) },
+    gain: { ...at(r, `results.fig2.unfoldedMinusWmmse[${i}]`), paired: true },
     trainedParams: params(r, `nets[${n}]`),
-    trainingSamples: { ...t(r, `nets[${n}].meta.trainingChannels`), what: 'channels (with the shallower network it was warm-started from)' },
-    trainingSeconds: { ...t(r, 'seconds'), scope: 'whole run' },
+    trainingSamples: { ...at(r, `nets[${n}].meta.trainingChannels`), what: 'channels (with the shallower network it was warm-started from)' },
+    trainingSeconds: { ...at(r, 'seconds'), scope: 'whole run' },
   };
 }
 
 /** `{ se }` from a path when it holds a number (some runs keep standard errors in a parallel tree). */
-function optSe(r: Run, p: string): { se?: number } {
+function optSe(r: CommittedRun, p: string): { se?: number } {
   try {
     const v = valueAt(r.json, p);
     return typeof v === 'number' ? { se: v } : {};
@@ -116,10 +89,10 @@ function optSe(r: Run, p: string): { se?: number } {
   }
 }
 
-function c2poRow(pt: FieldPoints): FieldRow {
-  const r = load(c2po.savedRunFile('reproduce'), c2po.readC2poRun);
+function c2poRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
+  const r = runs['nno-c2po'];
   const T = pt.c2poIterations;
-  const nno = t(r, `results.fig3.at1e2["nno/t${T}"].snrDb`), classic = t(r, `results.fig3.at1e2["c2po/t${T}"].snrDb`);
+  const nno = at(r, `results.fig3.at1e2["nno/t${T}"].snrDb`), classic = at(r, `results.fig3.at1e2["c2po/t${T}"].snrDb`);
   const n = netIndex(r, { trainedOn: 'rayleigh', variant: 'nno', iterations: T });
   return {
     paper: 'nno-c2po', notebook: 'notebooks/nno-c2po.ipynb',
@@ -128,13 +101,13 @@ function c2poRow(pt: FieldPoints): FieldRow {
     learnedValue: nno, classicValue: classic,
     gain: { value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}`, paired: false },
     trainedParams: params(r, `nets[${n}]`),
-    trainingSamples: { ...t(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
-    trainingSeconds: { ...t(r, 'seconds'), scope: 'whole run' },
+    trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
+    trainingSeconds: { ...at(r, 'seconds'), scope: 'whole run' },
   };
 }
 
-function gnnRow(pt: FieldPoints): FieldRow {
-  const r = load(gnn.savedRunFile('reproduce'), gnn.readGnnRun);
+function gnnRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
+  const r = runs['gnn-quantized-precoding'];
   const key = 'rayleigh/M32/K1/b1';
   const k = indexWhere<{ key: string; estimator?: string }>(r.json, 'results.rates', (x) => x.key === key && (x.estimator ?? 'gumbel-st') === 'gumbel-st', key);
   const i = indexWhere<number>(r.json, `results.rates[${k}].snrDb`, (s) => s === pt.gnnSnrDb, `${pt.gnnSnrDb} dB`);
@@ -145,19 +118,19 @@ function gnnRow(pt: FieldPoints): FieldRow {
     paper: 'gnn-quantized-precoding', notebook: 'notebooks/gnn-quantized-precoding.ipynb',
     learned: 'GNN precoder (straight-through Gumbel-softmax)', classic: `${baseline.toUpperCase()} with 1-bit DACs`, metric: 'sum rate (Bussgang SNIDR)', unit: 'bit/s/Hz', better: 'higher',
     point: `M = 32, K = 1, b = 1, ${pt.gnnSnrDb} dB`, equal: 'one forward pass against the closed form (no iterations)',
-    learnedValue: t(r, `results.rates[${k}].gnn[${i}]`), classicValue: t(r, `results.rates[${k}].linear[${i}]`),
-    gain: { ...t(r, `results.rates[${k}].gain[${i}]`), paired: true },
+    learnedValue: at(r, `results.rates[${k}].gnn[${i}]`), classicValue: at(r, `results.rates[${k}].linear[${i}]`),
+    gain: { ...at(r, `results.rates[${k}].gain[${i}]`), paired: true },
     trainedParams: params(r, `nets[${n}]`),
-    trainingSamples: { ...t(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
-    trainingSeconds: { ...t(r, `results.nets[${s}].seconds`), scope: 'network' },
+    trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
+    trainingSeconds: { ...at(r, `results.nets[${s}].seconds`), scope: 'network' },
   };
 }
 
-function slpRow(pt: FieldPoints): FieldRow {
-  const r = load(slp.savedRunFile('reproduce'), slp.readSlpRun);
-  const at = (key: string) => indexWhere<{ key: string; x: number }>(r.json, 'results.fig5', (x) => x.key === key && x.x === pt.slpSinrDb, `${key} at ${pt.slpSinrDb} dB`);
-  const dnet = at('full'), opt = at('slp-opt');
-  const minus = t(r, `results.fig5[${dnet}].minusOptimum`);
+function slpRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
+  const r = runs['slp-quantized-nn-weights'];
+  const rowOf = (key: string) => indexWhere<{ key: string; x: number }>(r.json, 'results.fig5', (x) => x.key === key && x.x === pt.slpSinrDb, `${key} at ${pt.slpSinrDb} dB`);
+  const dnet = rowOf('full'), opt = rowOf('slp-opt');
+  const minus = at(r, `results.fig5[${dnet}].minusOptimum`);
   const n = netIndex(r, { variant: 'full' });
   const s = indexWhere<{ key: string }>(r.json, 'results.nets', (x) => x.key === 'full', 'full');
   const layers = valueAt(r.json, `nets[${n}].meta.layers`) as number;
@@ -165,20 +138,20 @@ function slpRow(pt: FieldPoints): FieldRow {
     paper: 'slp-quantized-nn-weights', notebook: 'notebooks/slp-quantized-nn-weights.ipynb',
     learned: `SLP-DNet (${layers} unfolded barrier layers)`, classic: 'SLP optimisation (interior point to convergence)', metric: 'transmit power', unit: 'linear power', better: 'lower',
     point: `M = K = 4, QPSK, SINR ${pt.slpSinrDb} dB`, equal: `not equal: ${layers} layers against the solver run to convergence`,
-    learnedValue: t(r, `results.fig5[${dnet}].power`), classicValue: t(r, `results.fig5[${opt}].power`),
+    learnedValue: at(r, `results.fig5[${dnet}].power`), classicValue: at(r, `results.fig5[${opt}].power`),
     gain: { ...minus, value: -minus.value, path: `−${minus.path}`, paired: true },
     trainedParams: params(r, `nets[${n}]`),
-    trainingSamples: { ...t(r, `nets[${n}].meta.trainingBudget.channels`), what: 'problem instances' },
-    trainingSeconds: { ...t(r, `results.nets[${s}].seconds`), scope: 'network' },
+    trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'problem instances' },
+    trainingSeconds: { ...at(r, `results.nets[${s}].seconds`), scope: 'network' },
   };
 }
 
-function mserRow(pt: FieldPoints): FieldRow {
-  const r = load(mser.savedRunFile('reproduce'), mser.readMserRun);
+function mserRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
+  const r = runs['mser-hybrid-beamforming'];
   const key = `unfolded@${pt.mserSnrDb}`;
   const g = indexWhere<{ key: string }>(r.json, 'results.trainingGain', (x) => x.key === key, key);
-  const untrained = t(r, `results.trainingGain[${g}].untrained`);
-  const gain = t(r, `results.trainingGain[${g}].gain`);
+  const untrained = at(r, `results.trainingGain[${g}].untrained`);
+  const gain = at(r, `results.trainingGain[${g}].gain`);
   const n = netIndex(r, { spec: { kind: 'unfolded', snrDb: pt.mserSnrDb } });
   const s = indexWhere<{ key: string }>(r.json, 'results.nets', (x) => x.key === key, key);
   const layers = valueAt(r.json, `nets[${n}].meta.layers`) as number;
@@ -186,16 +159,16 @@ function mserRow(pt: FieldPoints): FieldRow {
     paper: 'mser-hybrid-beamforming', notebook: 'notebooks/mser-hybrid-beamforming.ipynb',
     learned: `deep-unfolded MSER GD (L = ${layers})`, classic: 'MSER hybrid GD (Algorithm 1)', metric: 'SER (QPSK)', unit: 'SER', better: 'lower',
     point: `N_t = 64, K = 2, ${pt.mserSnrDb} dB`, equal: `${layers} layers = ${layers} GD iterations from the same MO-AltMin start`,
-    learnedValue: t(r, `results.trainingGain[${g}].trained`), classicValue: untrained,
+    learnedValue: at(r, `results.trainingGain[${g}].trained`), classicValue: untrained,
     gain: { ...gain, paired: true },
     trainedParams: params(r, `nets[${n}]`),
-    trainingSamples: { ...t(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
-    trainingSeconds: { ...t(r, `results.nets[${s}].seconds`), scope: 'network' },
+    trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
+    trainingSeconds: { ...at(r, `results.nets[${s}].seconds`), scope: 'network' },
   };
 }
 
 /** The field table, one row per paper, from the committed `reproduce` runs. */
-export function fieldTable(points: Partial<FieldPoints> = {}): FieldRow[] {
+export function fieldTable(points: Partial<FieldPoints> = {}, runs: CommittedRuns = committedRuns()): FieldRow[] {
   const pt = { ...FIELD_POINTS, ...points };
-  return [wmmseRow(pt), c2poRow(pt), gnnRow(pt), slpRow(pt), mserRow(pt)];
+  return [wmmseRow(runs, pt), c2poRow(runs, pt), gnnRow(runs, pt), slpRow(runs, pt), mserRow(runs, pt)];
 }

@@ -1,3 +1,5 @@
 /** The side-by-side room (issue 21): tables across the five papers, read from their committed runs. */
 export * from './trace';
 export * from './field';
+export * from './runs';
+export * from './steps';

@@ -1,6 +1,8 @@
 /**
  * Numbers with their origin: every number of the side-by-side tables is read from a committed file at a
  * JSON path (`results.fig2.unfolded[3]`), and carries the file and the path, so a test can read it back.
+ * A derived number's path says how it was derived: `−p` (negated), `mean(p)` (of an array) or `p − q` (a
+ * difference of two numbers of the same file); `tracedValue` evaluates every form.
  */
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../kit/paths';
@@ -61,11 +63,21 @@ export function indexWhere<T>(json: unknown, p: string, pick: (x: T) => boolean,
   return i;
 }
 
-/** The number a `Traced` path denotes in `json`: `p`, `−p` or `p − q` (means of `{ mean, se }` entries). */
+/** The mean of the numbers of the array at `p` (a saved parameter's values). */
+export function meanAt(json: unknown, p: string): number {
+  const a = valueAt(json, p);
+  if (!Array.isArray(a) || a.length === 0 || !a.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error(`meanAt: "${p}" is not a non-empty array of finite numbers`);
+  return (a as number[]).reduce((s, x) => s + x, 0) / a.length;
+}
+
+/** The number a `Traced` path denotes in `json`: `p`, `mean(p)`, `−p` or `p − q` (means of `{ mean, se }` entries). */
 export function tracedValue(json: unknown, p: string): number {
-  const num = (q: string) => traced(json, '', q.trim()).value;
+  const num = (q: string) => {
+    const m = /^mean\((.+)\)$/.exec(q.trim());
+    return m ? meanAt(json, m[1]) : traced(json, '', q.trim()).value;
+  };
   const parts = p.split(' − ');
   if (parts.length === 2) return num(parts[0]) - num(parts[1]);
   if (parts.length === 1) return p.startsWith('−') ? -num(p.slice(1)) : num(p);
-  throw new Error(`tracedValue: "${p}" is neither p, −p nor p − q`);
+  throw new Error(`tracedValue: "${p}" is none of p, mean(p), −p, p − q`);
 }

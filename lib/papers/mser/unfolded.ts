@@ -56,6 +56,9 @@ export interface UnfoldedNet {
 
 const COMPLEX_BLOCKS = new Set<MserBlock>(['v', 'w']);
 
+/** a^l_X at the start: α = μ·a = μ, Algorithm 1's own step (Re a; Im a starts at 0) */
+export const STEP_FACTOR_START = 1;
+
 function blockShape(sys: MserSystem, b: MserBlock): number[] {
   if (b === 'v') return [sys.txRf, totalStreams(sys)];
   if (b === 'w') return [sys.users, sys.rxRf, sys.streams];
@@ -80,7 +83,7 @@ export function buildUnfolded(rng: Rng, config: UnfoldedConfig): UnfoldedNet {
     for (const b of MSER_BLOCKS) {
       if (l === L - 1 && b === 'thetaF') continue;
       const shape = blockShape(sys, b);
-      params.add(`l${l}/${b}/a`, { shape, init: { kind: 'constant', value: 1 } });
+      params.add(`l${l}/${b}/a`, { shape, init: { kind: 'constant', value: STEP_FACTOR_START } });
       params.add(`l${l}/${b}/o`, { shape, init: 'zeros' });
       if (COMPLEX_BLOCKS.has(b)) {
         params.add(`l${l}/${b}/aIm`, { shape, init: 'zeros' });

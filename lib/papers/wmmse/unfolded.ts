@@ -25,7 +25,10 @@ export interface UnfoldedShape {
 }
 
 /** Trainable step sizes: [L, K] (or [L, 1] for the 'same γ' variant), initialised to 1 (§VI-A). */
-export function initialGamma(shape: UnfoldedShape, value = 1): tf.Variable {
+/** γ at the start of training: every PGD step of every layer */
+export const GAMMA_START = 1;
+
+export function initialGamma(shape: UnfoldedShape, value = GAMMA_START): tf.Variable {
   checkPositiveInt('initialGamma', 'layers', shape.layers);
   checkPositiveInt('initialGamma', 'pgdSteps', shape.pgdSteps);
   const init = tf.fill([shape.layers, shape.sameGamma ? 1 : shape.pgdSteps], value);
