@@ -11,6 +11,7 @@
  * Not yet here (issue 21 continues): the gain at equal FLOPs and at equal measured time per channel, and
  * inference throughput against the numpy peers (they need `npm run bench` results committed).
  */
+import { above } from '../kit/stats';
 import { savedParamCount, SavedParam } from '../train/checkpoint';
 import { at, CommittedRun, committedRuns, CommittedRuns, netIndex, PaperId } from './runs';
 import { indexWhere, Traced, valueAt } from './trace';
@@ -32,6 +33,8 @@ export interface FieldRow {
   classicValue: Traced;
   /** learned over classic, > 0 = learned better; `paired`: the run's paired difference on the same channels */
   gain: Traced & { paired: boolean };
+  /** unpaired comparisons (NNO-C2PO's SNR at a BER): each value's 95 % interval, as the run stores it */
+  intervals?: { learned: [Traced, Traced]; classic: [Traced, Traced] };
   /** the headline network's trained parameters (saved state such as batch-norm statistics not counted) */
   trainedParams: { value: number; file: string; path: string };
   /** the training examples the network saw (channels or problem instances) */
@@ -100,6 +103,10 @@ function c2poRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
     point: `i.i.d. Rayleigh, t_max = ${T}`, equal: `${T} iterations each`,
     learnedValue: nno, classicValue: classic,
     gain: { value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}`, paired: false },
+    intervals: {
+      learned: [at(r, `results.fig3.at1e2["nno/t${T}"].low`), at(r, `results.fig3.at1e2["nno/t${T}"].high`)],
+      classic: [at(r, `results.fig3.at1e2["c2po/t${T}"].low`), at(r, `results.fig3.at1e2["c2po/t${T}"].high`)],
+    },
     trainedParams: params(r, `nets[${n}]`),
     trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
     trainingSeconds: { ...at(r, 'seconds'), scope: 'whole run' },
@@ -171,4 +178,34 @@ function mserRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
 export function fieldTable(points: Partial<FieldPoints> = {}, runs: CommittedRuns = committedRuns()): FieldRow[] {
   const pt = { ...FIELD_POINTS, ...points };
   return [wmmseRow(runs, pt), c2poRow(runs, pt), gnnRow(runs, pt), slpRow(runs, pt), mserRow(runs, pt)];
+}
+
+/** What a row shows: 'better' / 'worse' (learned vs classic, beyond 2 s.e. or with disjoint intervals) or 'even'. */
+export type FieldVerdict = 'better' | 'worse' | 'even';
+
+export function fieldVerdict(r: FieldRow): FieldVerdict {
+  if (r.gain.se !== undefined) {
+    const d = { mean: r.gain.value, se: r.gain.se };
+    return above(d) ? 'better' : above({ mean: -d.mean, se: d.se }) ? 'worse' : 'even';
+  }
+  if (r.intervals) {
+    const [ll, lh] = r.intervals.learned.map((x) => x.value), [cl, ch] = r.intervals.classic.map((x) => x.value);
+    const learnedLow = r.better === 'lower' ? lh < cl : ll > ch; // learned's interval wholly on the better side
+    const learnedHigh = r.better === 'lower' ? ll > ch : lh < cl;
+    return learnedLow ? 'better' : learnedHigh ? 'worse' : 'even';
+  }
+  return 'even';
+}
+
+const num = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0) ? x.toExponential(2) : Number(x.toPrecision(4)).toString());
+
+/** One generated sentence per row: what the learned method buys over its classic counterpart here. */
+export function fieldFindings(rows: readonly FieldRow[]): string[] {
+  return rows.map((r) => {
+    const v = fieldVerdict(r);
+    const gain = `${num(r.gain.value)}${r.gain.se !== undefined ? ` ± ${num(r.gain.se)}` : ''} ${r.unit}`;
+    const how = r.gain.se !== undefined ? (r.gain.paired ? 'paired on the same test channels, 2 s.e.' : '2 s.e.') : r.intervals ? 'the two 95 % intervals' : 'no uncertainty stored';
+    const verdict = v === 'better' ? `is better than ${r.classic}` : v === 'worse' ? `is worse than ${r.classic}` : `is not distinguishable from ${r.classic}`;
+    return `**${r.paper}** (${r.point}; ${r.equal}): ${r.learned} ${verdict} in ${r.metric} (gain ${gain}, ${how}), after ${Math.round(r.trainingSamples.value)} training ${r.trainingSamples.what.split(' (')[0]} and ${num(r.trainingSeconds.value / 60)} min of training${r.trainingSeconds.scope === 'whole run' ? ' (the whole run; no per-network time is stored)' : ''}, with ${r.trainedParams.value} trained parameters.`;
+  });
 }

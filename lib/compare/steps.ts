@@ -51,7 +51,7 @@ function wmmseFamily(r: CommittedRun): StepFamily {
   }
   return {
     paper: 'unfolded-wmmse', title: `Unfolded WMMSE (${snr} dB): learned PGD step sizes γ`, quantity: 'γ_l^(k)', curves,
-    reference: { name: `γ = ${wmmse.GAMMA_START} (the start of training)`, value: wmmse.GAMMA_START },
+    reference: { name: `γ = ${wmmse.GAMMA_START}, the start of training (classic WMMSE solves (5c) exactly: no step)`, value: wmmse.GAMMA_START },
     switch: { label: 'layers', values: Ls.map((L) => `L = ${L}`) },
   };
 }
