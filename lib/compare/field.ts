@@ -8,10 +8,16 @@
  * a lower SNR at the target BER), in the metric's unit, paired on the same test channels where the run
  * stores the paired difference.
  *
- * Not yet here (issue 21 continues): the gain at equal FLOPs and at equal measured time per channel, and
- * inference throughput against the numpy peers (they need `npm run bench` results committed).
+ * Equal cost: where the learned method runs the classic one's operations with other constants (NNO-C2PO,
+ * the MSER network) equal iterations are equal FLOPs and time; unfolded WMMSE replaces a step by PGD
+ * steps, so its gain at equal FLOPs and at equal measured time is read off WMMSE's curve (./wmmse
+ * `equalComplexity`); the GNN and SLP-DNet have no equal-cost counterpart (said in the row).
+ *
+ * Not yet here (issue 21 continues): inference throughput against the numpy peers (it needs `npm run
+ * bench` results committed).
  */
 import { above } from '../kit/stats';
+import * as wmmse from '../papers/wmmse';
 import { savedParamCount, SavedParam } from '../train/checkpoint';
 import { at, CommittedRun, committedRuns, CommittedRuns, netIndex, PaperId } from './runs';
 import { indexWhere, Traced, valueAt } from './trace';
@@ -33,6 +39,8 @@ export interface FieldRow {
   classicValue: Traced;
   /** learned over classic, > 0 = learned better; `paired`: the run's paired difference on the same channels */
   gain: Traced & { paired: boolean };
+  /** the gain at equal FLOPs and at equal measured time per channel, or why there is none */
+  equalCost: { flops: EqualCostCell; time: EqualCostCell };
   /** unpaired comparisons (NNO-C2PO's SNR at a BER): each value's 95 % interval, as the run stores it */
   intervals?: { learned: [Traced, Traced]; classic: [Traced, Traced] };
   /** the headline network's trained parameters (saved state such as batch-norm statistics not counted) */
@@ -42,6 +50,22 @@ export interface FieldRow {
   /** training wall time: of this network, or only of the whole run where the run keeps no per-network time */
   trainingSeconds: Traced & { scope: 'network' | 'whole run' };
 }
+
+/** A gain at equal cost: its value in the row's unit (> 0 = learned better), or null with the reason. */
+export interface EqualCostCell {
+  gain: number | null;
+  how: string;
+  /** the JSON paths it is computed from */
+  from: string[];
+}
+
+/** Equal iterations with the same operations: the equal-cost gains are the row's gain. */
+function sameOps(gain: Traced, why: string): FieldRow['equalCost'] {
+  const cell = { gain: gain.value, how: why, from: [gain.path] };
+  return { flops: cell, time: cell };
+}
+
+const noComparison = (why: string): FieldRow['equalCost'] => ({ flops: { gain: null, how: why, from: [] }, time: { gain: null, how: why, from: [] } });
 
 /** The operating points (defaults: the figures each notebook leads with). */
 export interface FieldPoints {
@@ -69,6 +93,9 @@ function wmmseRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
   const i = indexWhere<number>(r.json, 'results.fig2.L', (L) => L === pt.wmmseLayers, `L = ${pt.wmmseLayers}`);
   const snr = valueAt(r.json, 'results.fig2.snrDb') as number;
   const n = netIndex(r, { snrDb: snr, layers: pt.wmmseLayers, sameGamma: false }, ['trainingSeed']);
+  const eq = wmmse.equalComplexity(valueAt(r.json, 'results.fig2') as wmmse.WsrVsLayers, valueAt(r.json, 'results.complexity') as wmmse.ComplexityRow[]).gains.find((g) => g.L === pt.wmmseLayers);
+  const from = ['results.fig2.L', 'results.fig2.wmmse', 'results.fig2.unfolded', 'results.complexity'];
+  const outside = 'its cost is outside the range of WMMSE\'s iteration counts';
   return {
     paper: 'unfolded-wmmse', notebook: 'notebooks/unfolded-wmmse.ipynb',
     learned: 'unfolded WMMSE (learned PGD steps γ)', classic: 'WMMSE', metric: 'sum rate', unit: 'bit/s/Hz', better: 'higher',
@@ -76,6 +103,10 @@ function wmmseRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
     learnedValue: { ...at(r, `results.fig2.unfolded[${i}]`), ...optSe(r, `results.fig2.se.unfolded[${i}]`) },
     classicValue: { ...at(r, `results.fig2.wmmse[${i}]`), ...optSe(r, `results.fig2.se.wmmse[${i}]`) },
     gain: { ...at(r, `results.fig2.unfoldedMinusWmmse[${i}]`), paired: true },
+    equalCost: {
+      flops: { gain: eq?.atFlops ?? null, how: eq?.atFlops == null ? outside : 'WMMSE\'s rate at the same FLOPs per channel, interpolated linearly between its iteration counts', from },
+      time: { gain: eq?.atTime ?? null, how: eq?.atTime == null ? outside : 'WMMSE\'s rate at the same measured time per channel, interpolated linearly between its iteration counts', from },
+    },
     trainedParams: params(r, `nets[${n}]`),
     trainingSamples: { ...at(r, `nets[${n}].meta.trainingChannels`), what: 'channels (with the shallower network it was warm-started from)' },
     trainingSeconds: { ...at(r, 'seconds'), scope: 'whole run' },
@@ -103,6 +134,7 @@ function c2poRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
     point: `i.i.d. Rayleigh, t_max = ${T}`, equal: `${T} iterations each`,
     learnedValue: nno, classicValue: classic,
     gain: { value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}`, paired: false },
+    equalCost: sameOps({ value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}` }, 'NNO-C2PO runs C2PO\'s operations with other constants τ⁽ᵗ⁾, ρ⁽ᵗ⁾: equal iterations are equal FLOPs and time'),
     intervals: {
       learned: [at(r, `results.fig3.at1e2["nno/t${T}"].low`), at(r, `results.fig3.at1e2["nno/t${T}"].high`)],
       classic: [at(r, `results.fig3.at1e2["c2po/t${T}"].low`), at(r, `results.fig3.at1e2["c2po/t${T}"].high`)],
@@ -127,6 +159,7 @@ function gnnRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
     point: `M = 32, K = 1, b = 1, ${pt.gnnSnrDb} dB`, equal: 'one forward pass against the closed form (no iterations)',
     learnedValue: at(r, `results.rates[${k}].gnn[${i}]`), classicValue: at(r, `results.rates[${k}].linear[${i}]`),
     gain: { ...at(r, `results.rates[${k}].gain[${i}]`), paired: true },
+    equalCost: noComparison('no iteration axis: one GNN forward pass against a closed form, so no equal-cost point'),
     trainedParams: params(r, `nets[${n}]`),
     trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
     trainingSeconds: { ...at(r, `results.nets[${s}].seconds`), scope: 'network' },
@@ -147,6 +180,7 @@ function slpRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
     point: `M = K = 4, QPSK, SINR ${pt.slpSinrDb} dB`, equal: `not equal: ${layers} layers against the solver run to convergence`,
     learnedValue: at(r, `results.fig5[${dnet}].power`), classicValue: at(r, `results.fig5[${opt}].power`),
     gain: { ...minus, value: -minus.value, path: `−${minus.path}`, paired: true },
+    equalCost: noComparison('the solver is run to convergence (its cost varies per instance), as in the paper: no equal-cost point'),
     trainedParams: params(r, `nets[${n}]`),
     trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'problem instances' },
     trainingSeconds: { ...at(r, `results.nets[${s}].seconds`), scope: 'network' },
@@ -168,6 +202,7 @@ function mserRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
     point: `N_t = 64, K = 2, ${pt.mserSnrDb} dB`, equal: `${layers} layers = ${layers} GD iterations from the same MO-AltMin start`,
     learnedValue: at(r, `results.trainingGain[${g}].trained`), classicValue: untrained,
     gain: { ...gain, paired: true },
+    equalCost: sameOps(gain, 'the trained network runs Algorithm 1\'s operations with learned step factors, offsets and widths: equal layers are equal FLOPs and time'),
     trainedParams: params(r, `nets[${n}]`),
     trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
     trainingSeconds: { ...at(r, `results.nets[${s}].seconds`), scope: 'network' },
@@ -206,6 +241,8 @@ export function fieldFindings(rows: readonly FieldRow[]): string[] {
     const gain = `${num(r.gain.value)}${r.gain.se !== undefined ? ` ± ${num(r.gain.se)}` : ''} ${r.unit}`;
     const how = r.gain.se !== undefined ? (r.gain.paired ? 'paired on the same test channels, 2 s.e.' : '2 s.e.') : r.intervals ? 'the two 95 % intervals' : 'no uncertainty stored';
     const verdict = v === 'better' ? `is better than ${r.classic}` : v === 'worse' ? `is worse than ${r.classic}` : `is not distinguishable from ${r.classic}`;
-    return `**${r.paper}** (${r.point}; ${r.equal}): ${r.learned} ${verdict} in ${r.metric} (gain ${gain}, ${how}), after ${Math.round(r.trainingSamples.value)} training ${r.trainingSamples.what.split(' (')[0]} and ${num(r.trainingSeconds.value / 60)} min of training${r.trainingSeconds.scope === 'whole run' ? ' (the whole run; no per-network time is stored)' : ''}, with ${r.trainedParams.value} trained parameters.`;
+    const f = r.equalCost.flops.gain, t = r.equalCost.time.gain;
+    const cost = f !== null && t !== null && (f !== r.gain.value || t !== r.gain.value) ? `; at equal FLOPs the gain is ${num(f)} ${r.unit}, at equal measured time ${num(t)} ${r.unit}` : '';
+    return `**${r.paper}** (${r.point}; ${r.equal}): ${r.learned} ${verdict} in ${r.metric} (gain ${gain}, ${how}${cost}), after ${Math.round(r.trainingSamples.value)} training ${r.trainingSamples.what.split(' (')[0]} and ${num(r.trainingSeconds.value / 60)} min of training${r.trainingSeconds.scope === 'whole run' ? ' (the whole run; no per-network time is stored)' : ''}, with ${r.trainedParams.value} trained parameters.`;
   });
 }

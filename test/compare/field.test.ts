@@ -49,6 +49,31 @@ test('field table: one row per paper, every number read back from its committed 
     assert.equal(r.trainedParams.value, count, `${r.paper} parameters`);
     assert.ok(r.trainingSamples.value > 0 && r.trainingSeconds.value > 0);
   }
+  // equal cost: the same operations (NNO-C2PO, MSER) give the row's gain; no counterpart says why
+  for (const r of rows) {
+    for (const c of [r.equalCost.flops, r.equalCost.time]) {
+      if (c.gain === null) assert.ok(c.how.length > 20 && c.from.length === 0, `${r.paper}: why no equal-cost gain`);
+    }
+  }
+  for (const i of [1, 4]) assert.deepEqual([rows[i].equalCost.flops.gain, rows[i].equalCost.time.gain], [rows[i].gain.value, rows[i].gain.value], rows[i].paper);
+  // unfolded WMMSE at equal FLOPs and time, recomputed here from the run's curves (piecewise-linear in cost)
+  const w = json(rows[0].learnedValue.file) as { results: { fig2: { L: number[]; wmmse: number[]; unfolded: number[] }; complexity: { L: number; unfoldedFlops: number; classicFlops: number; unfoldedMs: number; classicMs: number }[] } };
+  const L = FIELD_POINTS.wmmseLayers, f2 = w.results.fig2, cx = w.results.complexity;
+  const row = (l: number) => cx.find((c) => c.L === l)!;
+  const classicAt = (cost: (c: (typeof cx)[number]) => number, x: number): number => {
+    for (let j = 1; j < f2.L.length; j++) {
+      const a = cost(row(f2.L[j - 1])), b = cost(row(f2.L[j]));
+      if (x >= a && x <= b) return f2.wmmse[j - 1] + ((x - a) / (b - a)) * (f2.wmmse[j] - f2.wmmse[j - 1]);
+    }
+    return NaN;
+  };
+  const iL = f2.L.indexOf(L);
+  const flopsGain = f2.unfolded[iL] - classicAt((c) => c.classicFlops, row(L).unfoldedFlops);
+  const timeGain = f2.unfolded[iL] - classicAt((c) => c.classicMs, row(L).unfoldedMs);
+  for (const [got, want] of [[rows[0].equalCost.flops.gain, flopsGain], [rows[0].equalCost.time.gain, timeGain]] as const) {
+    if (Number.isNaN(want)) assert.equal(got, null);
+    else assert.ok(got !== null && Math.abs(got - want) < 1e-12, `${got} vs ${want}`);
+  }
   // the closed-form counts: WMMSE learns γ per layer and user (L·K), NNO-C2PO (τ, ρ) per iteration
   assert.equal(rows[0].trainedParams.value % FIELD_POINTS.wmmseLayers, 0);
   assert.equal(rows[1].trainedParams.value, 2 * FIELD_POINTS.c2poIterations);

@@ -119,7 +119,24 @@ export interface CostCurve {
  * rows), and who wins at equal cost: for each unfolded point, the classic WSR interpolated (linearly,
  * within its range) at the same FLOPs and at the same measured time.
  */
-export function equalComplexity(f: WsrVsLayers, rows: ComplexityRow[]): { unfolded: CostCurve; classic: CostCurve; verdict: string[] } {
+/** y at x on the piecewise-linear curve through (xs, ys) (any order), or undefined outside [min xs, max xs]. */
+export function interpolateAt(xs: readonly number[], ys: readonly number[], x: number): number | undefined {
+  const pts = xs.map((v, i) => [v, ys[i]] as const).sort((a, b) => a[0] - b[0]);
+  if (pts.length === 0 || x < pts[0][0] || x > pts[pts.length - 1][0]) return undefined;
+  for (let i = 1; i < pts.length; i++) {
+    if (x <= pts[i][0]) return pts[i - 1][1] + ((x - pts[i - 1][0]) / (pts[i][0] - pts[i - 1][0] || 1)) * (pts[i][1] - pts[i - 1][1]);
+  }
+  return pts[pts.length - 1][1];
+}
+
+/** Per unfolded depth L: its WSR minus WMMSE's at the same FLOPs and at the same measured time (null: outside WMMSE's range). */
+export interface EqualCostGain {
+  L: number;
+  atFlops: number | null;
+  atTime: number | null;
+}
+
+export function equalComplexity(f: WsrVsLayers, rows: ComplexityRow[]): { unfolded: CostCurve; classic: CostCurve; verdict: string[]; gains: EqualCostGain[] } {
   const byL = (L: number) => {
     const r = rows.find((x) => x.L === L);
     if (!r) throw new Error(`equalComplexity: no complexity row for L = ${L}`);
@@ -127,14 +144,7 @@ export function equalComplexity(f: WsrVsLayers, rows: ComplexityRow[]): { unfold
   };
   const unfolded: CostCurve = { name: 'unfolded WMMSE', L: f.L, wsr: f.unfolded, flops: f.L.map((L) => byL(L).unfoldedFlops), micros: f.L.map((L) => 1000 * byL(L).unfoldedMs) };
   const classic: CostCurve = { name: 'WMMSE', L: f.L, wsr: f.wmmse, flops: f.L.map((L) => byL(L).classicFlops), micros: f.L.map((L) => 1000 * byL(L).classicMs) };
-  const interp = (xs: number[], ys: number[], x: number): number | undefined => {
-    const pts = xs.map((v, i) => [v, ys[i]] as const).sort((a, b) => a[0] - b[0]);
-    if (x < pts[0][0] || x > pts[pts.length - 1][0]) return undefined;
-    for (let i = 1; i < pts.length; i++) {
-      if (x <= pts[i][0]) return pts[i - 1][1] + ((x - pts[i - 1][0]) / (pts[i][0] - pts[i - 1][0] || 1)) * (pts[i][1] - pts[i - 1][1]);
-    }
-    return pts[pts.length - 1][1];
-  };
+  const interp = interpolateAt;
   const verdict: string[] = [];
   for (const [what, key, unit] of [['FLOPs', 'flops', 'flops'], ['measured time', 'micros', 'µs']] as const) {
     const wins: number[] = [], losses: number[] = [], outside: number[] = [];
@@ -148,7 +158,12 @@ export function equalComplexity(f: WsrVsLayers, rows: ComplexityRow[]): { unfold
         (outside.length ? `; at L ∈ {${outside.join(', ')}} its cost is outside WMMSE's range (no comparison).` : '.'),
     );
   }
-  return { unfolded, classic, verdict };
+  const gainAt = (key: 'flops' | 'micros', i: number): number | null => {
+    const c = interp(classic[key], classic.wsr, unfolded[key][i]);
+    return c === undefined ? null : unfolded.wsr[i] - c;
+  };
+  const gains = unfolded.L.map((L, i) => ({ L, atFlops: gainAt('flops', i), atTime: gainAt('micros', i) }));
+  return { unfolded, classic, verdict, gains };
 }
 
 /**

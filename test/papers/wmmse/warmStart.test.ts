@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../lib/core/random';
 import { dropsBeyondError } from '../../../lib/kit/stats';
-import { describeProgressive, equalComplexity, monotoneViolations } from '../../../lib/papers/wmmse/analysis';
+import { describeProgressive, equalComplexity, interpolateAt, monotoneViolations } from '../../../lib/papers/wmmse/analysis';
 import { combineSeeds, Progressive, WsrVsLayers } from '../../../lib/papers/wmmse/experiments';
 import { systemAtSnr } from '../../../lib/papers/wmmse/system';
 import { disposeTestSet, evaluateUnfolded, makeTestSet, trainUnfolded, withNoOpLayer, withNoOpStep } from '../../../lib/papers/wmmse/training';
@@ -97,7 +97,22 @@ test('equal complexity: the classic curve interpolated at the unfolded cost deci
   assert.equal(eq.verdict[0], 'At equal FLOPs (flops per channel), the unfolded WMMSE is ahead at L ∈ {2, 3} and behind at L ∈ {–}; at L ∈ {1} its cost is outside WMMSE\'s range (no comparison).');
   // at 10 µs WMMSE is 11.5 > 10 (L = 1); 20 and 30 µs are beyond its range
   assert.equal(eq.verdict[1], 'At equal measured time (µs per channel), the unfolded WMMSE is ahead at L ∈ {–} and behind at L ∈ {1}; at L ∈ {2, 3} its cost is outside WMMSE\'s range (no comparison).');
+  // the gains behind the verdicts: 11 − 10.667 at L = 2, 12 − 11.65 at L = 3; time: 10 − 11.5 at L = 1
+  assert.deepEqual(eq.gains.map((g) => g.L), [1, 2, 3]);
+  assert.equal(eq.gains[0].atFlops, null);
+  assert.ok(Math.abs(eq.gains[1].atFlops! - (11 - (9 + (80 / 120) * 2.5))) < 1e-12);
+  assert.ok(Math.abs(eq.gains[2].atFlops! - (12 - 11.65)) < 1e-12);
+  assert.ok(Math.abs(eq.gains[0].atTime! - (10 - 11.5)) < 1e-12);
+  assert.deepEqual([eq.gains[1].atTime, eq.gains[2].atTime], [null, null]);
   assert.throws(() => equalComplexity(f, rows.slice(0, 2)), /no complexity row for L = 3/);
+});
+
+test('interpolateAt: the knots themselves, linear between them, undefined outside, any order of the knots', () => {
+  assert.equal(interpolateAt([3, 1, 2], [30, 10, 20], 2), 20);
+  assert.equal(interpolateAt([1, 2, 3], [10, 20, 40], 2.5), 30);
+  assert.equal(interpolateAt([1, 2], [10, 20], 0.5), undefined);
+  assert.equal(interpolateAt([1, 2], [10, 20], 2.5), undefined);
+  assert.equal(interpolateAt([], [], 1), undefined);
 });
 
 backendTest("the 'same γ' network with a single step size (L = 1) trains (tfjs's unstack gradient fails on one element)", async () => {
