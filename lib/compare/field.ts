@@ -13,8 +13,7 @@
  * steps, so its gain at equal FLOPs and at equal measured time is read off WMMSE's curve (./wmmse
  * `equalComplexity`); the GNN and SLP-DNet have no equal-cost counterpart (said in the row).
  *
- * Not yet here (issue 21 continues): inference throughput against the numpy peers (it needs `npm run
- * bench` results committed).
+ * Throughput against the numpy peers: ./throughput (from the committed bench record).
  */
 import { above } from '../kit/stats';
 import * as wmmse from '../papers/wmmse';

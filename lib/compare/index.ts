@@ -3,3 +3,4 @@ export * from './trace';
 export * from './field';
 export * from './runs';
 export * from './steps';
+export * from './throughput';
