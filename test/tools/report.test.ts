@@ -18,9 +18,9 @@ import { figureBundle, figureHtml, FigureSpec } from '../../lib/notebook/figure'
 import { dataFrame, tableHtml } from '../../lib/notebook/table';
 import { DRAW_SCRIPT, exportReport, plotlyScriptText, REPORT_SCRIPT_IDS } from '../../tools/report';
 import { sanitizeReportHtml } from '../../tools/reportSanitize';
+import { CHROMIUM, launchChromium, refuseNetwork } from './browser';
 
 const FIX = path.join(__dirname, '..', 'fixtures', 'xss');
-const CHROMIUM = process.env.PRECODING_CHROMIUM ?? '/usr/bin/chromium';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'report-xss-'));
 
 const HTML_VECTORS: string[] = fs.readFileSync(path.join(FIX, 'html-vectors.txt'), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
@@ -333,8 +333,7 @@ function findings(): BrowserFindings {
 const haveChromium = fs.existsSync(CHROMIUM);
 const LABELS = ['report as written (with its CSP)', 'report without its CSP (the sanitiser alone)'] as const;
 test('in headless Chromium: no dialog, no canary, only the report\'s scripts; math, tables and figures drawn', { skip: haveChromium ? false : `no Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium; or set PRECODING_CHROMIUM)`, timeout: 60000 }, async () => {
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await launchChromium();
   try {
     const withoutCsp = path.join(tmp, 'corpus-no-csp.html');
     fs.writeFileSync(withoutCsp, fs.readFileSync(corpusHtml, 'utf8').replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, ''));
@@ -346,13 +345,7 @@ test('in headless Chromium: no dialog, no canary, only the report\'s scripts; ma
       });
     });
     const dialogs: string[] = [];
-    const requests: string[] = [];
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (u.startsWith('file:') || u.startsWith('data:')) return route.continue();
-      requests.push(u);
-      return route.abort();
-    });
+    const requests = await refuseNetwork(context);
     const control = await context.newPage();
     await control.setContent(`<p>${XSS}</p>`);
     await control.waitForFunction(() => (window as unknown as { __xss?: unknown }).__xss === 1, undefined, { timeout: 5000 });

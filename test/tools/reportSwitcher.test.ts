@@ -14,8 +14,8 @@ import type * as nb from '@jupyterlab/nbformat';
 import { figureBundle, FigureSpec } from '../../lib/notebook/figure';
 import { PROJECT_ROOT } from '../../lib/kit/paths';
 import { exportReport } from '../../tools/report';
+import { CHROMIUM, launchChromium, refuseNetwork } from './browser';
 
-const CHROMIUM = process.env.PRECODING_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(CHROMIUM);
 
 const values = ['0', '10', '20'];
@@ -40,17 +40,10 @@ test('exported report: the slider and the dropdown switch traces in headless Chr
   const rep = await exportReport(file, { out: path.join(tmp, 'switch.html') });
   const shots = path.join(PROJECT_ROOT, 'results', 'e2e');
   fs.mkdirSync(shots, { recursive: true });
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 900, height: 1400 } });
-    const requests: string[] = [];
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (u.startsWith('file:') || u.startsWith('data:')) return route.continue();
-      requests.push(u);
-      return route.abort();
-    });
+    const requests = await refuseNetwork(context);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
