@@ -16,6 +16,8 @@
  * Throughput against the numpy peers: ./throughput (from the committed bench record).
  */
 import { above } from '../kit/stats';
+import * as mser from '../papers/mser';
+import * as slp from '../papers/slp';
 import * as wmmse from '../papers/wmmse';
 import { savedParamCount, SavedParam } from '../train/checkpoint';
 import { at, CommittedRun, committedRuns, CommittedRuns, netIndex, PaperId } from './runs';
@@ -130,7 +132,7 @@ function c2poRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
   return {
     paper: 'nno-c2po', notebook: 'notebooks/nno-c2po.ipynb',
     learned: 'NNO-C2PO (learned per-iteration τ, ρ)', classic: 'C2PO', metric: 'SNR at BER 1e-2 (1-bit DACs)', unit: 'dB', better: 'lower',
-    point: `i.i.d. Rayleigh, t_max = ${T}`, equal: `${T} iterations each`,
+    point: `trained and tested on ${valueAt(r.json, `nets[${n}].meta.trainedOn`) as string} channels, t_max = ${T}`, equal: `${T} iterations each`,
     learnedValue: nno, classicValue: classic,
     gain: { value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}`, paired: false },
     equalCost: sameOps({ value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}` }, 'NNO-C2PO runs C2PO\'s operations with other constants τ⁽ᵗ⁾, ρ⁽ᵗ⁾: equal iterations are equal FLOPs and time'),
@@ -155,7 +157,7 @@ function gnnRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
   return {
     paper: 'gnn-quantized-precoding', notebook: 'notebooks/gnn-quantized-precoding.ipynb',
     learned: 'GNN precoder (straight-through Gumbel-softmax)', classic: `${baseline.toUpperCase()} with 1-bit DACs`, metric: 'sum rate (Bussgang SNIDR)', unit: 'bit/s/Hz', better: 'higher',
-    point: `M = 32, K = 1, b = 1, ${pt.gnnSnrDb} dB`, equal: 'one forward pass against the closed form (no iterations)',
+    point: `M = ${valueAt(r.json, `nets[${n}].meta.antennas`)}, K = ${valueAt(r.json, `nets[${n}].meta.users`)}, b = ${valueAt(r.json, `nets[${n}].meta.bits`)}, ${pt.gnnSnrDb} dB`, equal: 'one forward pass against the closed form (no iterations)',
     learnedValue: at(r, `results.rates[${k}].gnn[${i}]`), classicValue: at(r, `results.rates[${k}].linear[${i}]`),
     gain: { ...at(r, `results.rates[${k}].gain[${i}]`), paired: true },
     equalCost: noComparison('no iteration axis: one GNN forward pass against a closed form, so no equal-cost point'),
@@ -173,10 +175,11 @@ function slpRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
   const n = netIndex(r, { variant: 'full' });
   const s = indexWhere<{ key: string }>(r.json, 'results.nets', (x) => x.key === 'full', 'full');
   const layers = valueAt(r.json, `nets[${n}].meta.layers`) as number;
+  const sp = slp.slpPreset(valueAt(r.json, 'preset') as string);
   return {
     paper: 'slp-quantized-nn-weights', notebook: 'notebooks/slp-quantized-nn-weights.ipynb',
     learned: `SLP-DNet (${layers} unfolded barrier layers)`, classic: 'SLP optimisation (interior point to convergence)', metric: 'transmit power', unit: 'linear power', better: 'lower',
-    point: `M = K = 4, QPSK, SINR ${pt.slpSinrDb} dB`, equal: `not equal: ${layers} layers against the solver run to convergence`,
+    point: `M = ${sp.antennas}, K = ${sp.users}, ${sp.pskOrder}-PSK, SINR ${pt.slpSinrDb} dB`, equal: `not equal: ${layers} layers against the solver run to convergence`,
     learnedValue: at(r, `results.fig5[${dnet}].power`), classicValue: at(r, `results.fig5[${opt}].power`),
     gain: { ...minus, value: -minus.value, path: `−${minus.path}`, paired: true },
     equalCost: noComparison('the solver is run to convergence (its cost varies per instance), as in the paper: no equal-cost point'),
@@ -195,10 +198,11 @@ function mserRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
   const n = netIndex(r, { spec: { kind: 'unfolded', snrDb: pt.mserSnrDb } });
   const s = indexWhere<{ key: string }>(r.json, 'results.nets', (x) => x.key === key, key);
   const layers = valueAt(r.json, `nets[${n}].meta.layers`) as number;
+  const sys = mser.mserPreset(valueAt(r.json, 'preset') as string).sys;
   return {
     paper: 'mser-hybrid-beamforming', notebook: 'notebooks/mser-hybrid-beamforming.ipynb',
-    learned: `deep-unfolded MSER GD (L = ${layers})`, classic: 'MSER hybrid GD (Algorithm 1)', metric: 'SER (QPSK)', unit: 'SER', better: 'lower',
-    point: `N_t = 64, K = 2, ${pt.mserSnrDb} dB`, equal: `${layers} layers = ${layers} GD iterations from the same MO-AltMin start`,
+    learned: `deep-unfolded MSER GD (L = ${layers})`, classic: 'MSER hybrid GD (Algorithm 1)', metric: 'SER', unit: 'SER', better: 'lower',
+    point: `N_t = ${sys.txAntennas}, R_t = ${sys.txRf}, K = ${sys.users}, N_r = ${sys.rxAntennas}, R_r = ${sys.rxRf}, ${sys.modulation.toUpperCase()}, ${pt.mserSnrDb} dB`, equal: `${layers} layers = ${layers} GD iterations from the same MO-AltMin start`,
     learnedValue: at(r, `results.trainingGain[${g}].trained`), classicValue: untrained,
     gain: { ...gain, paired: true },
     equalCost: sameOps(gain, 'the trained network runs Algorithm 1\'s operations with learned step factors, offsets and widths: equal layers are equal FLOPs and time'),
