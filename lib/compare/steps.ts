@@ -51,7 +51,7 @@ function wmmseFamily(r: CommittedRun): StepFamily {
   }
   return {
     paper: 'unfolded-wmmse', title: `Unfolded WMMSE (${snr} dB): learned PGD step sizes γ`, quantity: 'γ_l^(k)', curves,
-    reference: { name: `γ = ${wmmse.GAMMA_START}, the start of training (classic WMMSE solves (5c) exactly: no step)`, value: wmmse.GAMMA_START },
+    reference: { name: `γ = ${wmmse.GAMMA_START} (start of training)`, value: wmmse.GAMMA_START },
     switch: { label: 'layers', values: Ls.map((L) => `L = ${L}`) },
   };
 }
@@ -89,8 +89,8 @@ function mserFamily(r: CommittedRun): StepFamily {
     }
   }
   return {
-    paper: 'mser-hybrid-beamforming', title: 'MSER unfolded network: learned step factors (mean of Re a^l over each block; α^l = μ·a^l)', quantity: 'mean Re a^l',
-    curves, reference: { name: `a = ${mser.STEP_FACTOR_START}: Algorithm 1's step μ`, value: mser.STEP_FACTOR_START },
+    paper: 'mser-hybrid-beamforming', title: 'MSER unfolded network: learned step factors a^l (block means; α^l = μ·a^l)', quantity: 'mean Re a^l',
+    curves, reference: { name: `a = ${mser.STEP_FACTOR_START} (Algorithm 1's step μ)`, value: mser.STEP_FACTOR_START },
     switch: { label: 'SNR', values: snrs.map((s) => `${s} dB`) },
   };
 }
