@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIELD_POINTS, fieldTable, pathKeys, Traced, tracedValue, valueAt } from '../../lib/compare';
+import { committedRun, FIELD_POINTS, fieldFindings, FieldRow, fieldTable, fieldVerdict, pathKeys, Traced, tracedValue, valueAt } from '../../lib/compare';
 import { PROJECT_ROOT } from '../../lib/kit/paths';
 
 const files = new Map<string, unknown>();
@@ -24,6 +24,8 @@ test('trace paths: keys, quoted keys, differences and negations; a missing key i
   assert.equal(tracedValue(j, 'a[1]'), 5);
   assert.equal(tracedValue(j, '−b["x/y"]'), -2);
   assert.equal(tracedValue(j, 'a[1] − b["x/y"]'), 3);
+  assert.equal(tracedValue({ v: [1, 2, 6] }, 'mean(v)'), 3);
+  assert.throws(() => tracedValue({ v: [] }, 'mean(v)'), /not a non-empty array of finite numbers/);
   assert.throws(() => valueAt(j, 'a[2]'), /"a\[2\]" has no \[2\]/);
   assert.throws(() => valueAt(j, 'b.z'), /has no "z"/);
   assert.throws(() => pathKeys('a..b'), /cannot read/);
@@ -82,4 +84,34 @@ test('field table: one row per paper, every number read back from its committed 
 test('field table: an operating point the runs do not hold is named', () => {
   assert.throws(() => fieldTable({ wmmseLayers: 7 }), /results\.fig2\.L.*L = 7/);
   assert.throws(() => fieldTable({ gnnSnrDb: 12 }), /12 dB/);
+});
+
+test('field verdicts: 2 s.e. for a gain with its s.e., disjoint 95 % intervals otherwise; findings say the verdict', () => {
+  const rows = fieldTable();
+  const row = (i: number, gain: number, se?: number): FieldRow => ({ ...rows[i], gain: { ...rows[i].gain, value: gain, se } });
+  // higher-is-better rate (WMMSE): > 2 s.e. above 0 is better, below −2 s.e. worse, between even
+  assert.equal(fieldVerdict(row(0, 0.05, 0.02)), 'better');
+  assert.equal(fieldVerdict(row(0, 0.03, 0.02)), 'even');
+  assert.equal(fieldVerdict(row(0, -0.05, 0.02)), 'worse');
+  // the sign convention is the row's: a positive gain is better for lower-is-better metrics too (SLP power)
+  assert.equal(fieldVerdict(row(3, 10, 1)), 'better');
+  // NNO-C2PO's SNRs (lower is better) by their intervals
+  const c = rows[1];
+  const iv = (l: [number, number], k: [number, number]): FieldRow => ({
+    ...c, intervals: { learned: [{ ...c.intervals!.learned[0], value: l[0] }, { ...c.intervals!.learned[1], value: l[1] }], classic: [{ ...c.intervals!.classic[0], value: k[0] }, { ...c.intervals!.classic[1], value: k[1] }] },
+  });
+  assert.equal(fieldVerdict(iv([4, 5], [6, 7])), 'better');
+  assert.equal(fieldVerdict(iv([4, 6.5], [6, 7])), 'even');
+  assert.equal(fieldVerdict(iv([8, 9], [6, 7])), 'worse');
+  // the committed rows and their sentences
+  const text = fieldFindings(rows);
+  rows.forEach((r, i) => {
+    const v = fieldVerdict(r);
+    assert.match(text[i], new RegExp(v === 'better' ? 'is better than' : v === 'worse' ? 'is worse than' : 'is not distinguishable from'), r.paper);
+    assert.ok(text[i].includes(String(r.trainedParams.value)), `${r.paper}: its parameter count`);
+  });
+});
+
+test('committed runs: an unknown paper is named with the ones there are', () => {
+  assert.throws(() => committedRun('no-such-paper' as never), /committedRun\(paper\): one of unfolded-wmmse, nno-c2po/);
 });

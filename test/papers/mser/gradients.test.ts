@@ -60,13 +60,17 @@ function checkGradients(h: Complex, s0: HybridState, sym: SymbolBlock, rho: Kern
   return g;
 }
 
-backendTest('MSER gradients (16)–(21) in closed form equal tfjs autodiff of the objective (15), every block, per-stream kernel widths too', () => {
-  checkSystem('test', SYS);
-  const rng = new Rng('mser/grad');
+/** Three clustered channels, a random state and J sampled symbol vectors of `sys` (one seed per test). */
+function gradientCase(seed: string, sys: MserSystem, count: number): { h: Complex; s0: HybridState; sym: SymbolBlock } {
+  checkSystem('test', sys);
+  const rng = new Rng(seed);
   const b = 3;
-  const h = clusteredChannel(rng.fork('h'), { batch: b, users: SYS.users, txAntennas: SYS.txAntennas, rxAntennas: SYS.rxAntennas, clusters: 3 }).h;
-  const s0 = randomState(rng, b, SYS);
-  const sym = sampleSymbols(rng.fork('s'), { streams: totalStreams(SYS), count: 16, modulation: 'qpsk' });
+  const h = clusteredChannel(rng.fork('h'), { batch: b, users: sys.users, txAntennas: sys.txAntennas, rxAntennas: sys.rxAntennas, clusters: 3 }).h;
+  return { h, s0: randomState(rng, b, sys), sym: sampleSymbols(rng.fork('s'), { streams: totalStreams(sys), count, modulation: sys.modulation }) };
+}
+
+backendTest('MSER gradients (16)–(21) in closed form equal tfjs autodiff of the objective (15), every block, per-stream kernel widths too', () => {
+  const { h, s0, sym } = gradientCase('mser/grad', SYS, 16);
   const before = tf.memory().numTensors;
   for (const rho of [0.7, tf.tensor2d([0.5, 0.8, 1.1, 0.6], [4, 1])]) {
     const g = checkGradients(h, s0, sym, rho, 2e-4, 'QPSK');
@@ -171,12 +175,7 @@ function erfcRef(x: number): number {
 const QAM_SYS: MserSystem = { ...SYS, modulation: '16qam' };
 
 backendTest('16-QAM: the closed-form gradients (g_Z and g_c of (47)–(48), then (16)–(21)) equal tfjs autodiff of the objective, every block, per-stream kernel widths too', () => {
-  checkSystem('test', QAM_SYS);
-  const rng = new Rng('mser/grad-16qam');
-  const b = 3;
-  const h = clusteredChannel(rng.fork('h'), { batch: b, users: QAM_SYS.users, txAntennas: QAM_SYS.txAntennas, rxAntennas: QAM_SYS.rxAntennas, clusters: 3 }).h;
-  const s0 = randomState(rng, b, QAM_SYS);
-  const sym = sampleSymbols(rng.fork('s'), { streams: totalStreams(QAM_SYS), count: 32, modulation: '16qam' });
+  const { h, s0, sym } = gradientCase('mser/grad-16qam', QAM_SYS, 32);
   const before = tf.memory().numTensors;
   // ϱ below most stream gains |c| (0.14–3.2 here): the threshold terms are neither all 0 nor all saturated
   for (const rho of [0.25, tf.tensor2d([0.2, 0.3, 0.4, 0.25], [4, 1])]) {
