@@ -4,3 +4,5 @@ export * from './field';
 export * from './runs';
 export * from './steps';
 export * from './throughput';
+export * from './lowRes';
+export * from './lowResReport';
