@@ -33,6 +33,7 @@
  * 16-QAM block). Cost per precode: matmul FLOPs per symbol vector (real multiplies and adds) and the
  * measured wall time of our implementation on the running backend.
  */
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
@@ -43,6 +44,7 @@ import { checkFinite, checkPositiveInt } from '../core/validate';
 import { constellation } from '../phy/constellation';
 import { losChannel } from '../phy/channels/los';
 import { rayleigh } from '../phy/channels/rayleigh';
+import { PROJECT_ROOT } from '../kit/paths';
 import { meanSe, MeanSe } from '../kit/stats';
 import * as c2po from '../papers/c2po';
 import * as gnn from '../papers/gnn';
@@ -269,6 +271,9 @@ interface Learned {
   gnn: { run: gnn.GnnSavedRun; checkpoints: Map<string, Checkpoint>; source: string };
 }
 
+/** A file relative to the repository root (as the field table names its sources). */
+const rel = (file: string): string => path.relative(PROJECT_ROOT, file);
+
 /** The committed runs' learned parameters (NNO-C2PO τ, ρ for t_max; the GNN checkpoints). */
 function learned(iterations: number): Learned {
   const run = c2po.savedRunFor('reproduce');
@@ -282,8 +287,8 @@ function learned(iterations: number): Learned {
   const gfile = gnn.savedRunFile('reproduce');
   const grun = gnn.readGnnRun(gfile);
   return {
-    nno: { tau: net.tau, rho: net.rho, source: `${c2po.savedRunFile('reproduce')} · ${key}` },
-    gnn: { run: grun, checkpoints: gnn.savedCheckpoints(grun), source: gfile },
+    nno: { tau: net.tau, rho: net.rho, source: `${rel(c2po.savedRunFile('reproduce'))} · ${key}` },
+    gnn: { run: grun, checkpoints: gnn.savedCheckpoints(grun), source: rel(gfile) },
   };
 }
 
