@@ -42,7 +42,7 @@ export { show, showFigure, figureHtml, figureBundle, figureText, saveFigureHtml,
 export { setupNotebook } from './notebook/setup';
 export { keepForCell, releaseForCell } from './notebook/cellResources';
 export { installCellOrderHints } from './notebook/cellOrder';
-export type { FigureSpec, Series } from './notebook/figure';
+export type { FigureSpec, Heatmap, Series } from './notebook/figure';
 export * from './notebook/table';
 export * from './notebook/results';
 

@@ -61,11 +61,35 @@ export interface FigureSwitcher {
   kind?: 'slider' | 'dropdown';
 }
 
+/**
+ * A heatmap: one value per (row, column) cell, e.g. a gain over a grid of two test conditions. Drawn
+ * with a diverging colour scale centred on `zmid` (red below, blue above), each cell labelled with its
+ * `text`. With a switcher, `group` picks the value it belongs to, as for a series.
+ */
+export interface Heatmap {
+  name: string;
+  /** column labels (the x axis), left to right */
+  x: (number | string)[];
+  /** row labels (the y axis), bottom to top */
+  y: (number | string)[];
+  /** z[row][column]: y.length rows of x.length values; null (or a non-finite value) leaves the cell empty */
+  z: (number | null)[][];
+  /** a label per cell, the same shape as z (e.g. "+0.12 ± 0.01") */
+  text?: string[][];
+  /** the value at the centre of the colour scale (default 0) */
+  zmid?: number;
+  /** the colour bar's title (what z is, with its unit) */
+  zLabel?: string;
+  group?: string;
+}
+
 export interface FigureSpec {
   title: string;
   xLabel: string;
   yLabel: string;
   series: Series[];
+  /** heatmaps, drawn after the series (the series may then be empty) */
+  heatmaps?: Heatmap[];
   logX?: boolean;
   logY?: boolean;
   /** spacing of the x-axis ticks (e.g. 1 for integer L) */
@@ -91,6 +115,16 @@ function checkSpec(spec: FigureSpec): void {
       if (b && b.length !== s.y.length) throw new Error(`figure "${spec.title}", series "${s.name}": ${k} has ${b.length} points, y has ${s.y.length}`);
     }
   }
+  for (const h of spec.heatmaps ?? []) {
+    const where = `figure "${spec.title}", heatmap "${h.name}"`;
+    if (!Array.isArray(h.x) || !Array.isArray(h.y) || !Array.isArray(h.z)) throw new Error(`${where}: needs arrays x, y and z`);
+    if (h.z.length !== h.y.length) throw new Error(`${where}: z has ${h.z.length} rows, y has ${h.y.length} labels`);
+    h.z.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== h.x.length) throw new Error(`${where}: z[${i}] must have x.length = ${h.x.length} values; got ${Array.isArray(row) ? row.length : typeof row}`);
+      if (h.text && (!Array.isArray(h.text[i]) || h.text[i].length !== h.x.length)) throw new Error(`${where}: text must have the shape of z (${h.y.length} × ${h.x.length})`);
+    });
+    if (h.text && h.text.length !== h.y.length) throw new Error(`${where}: text must have the shape of z (${h.y.length} × ${h.x.length})`);
+  }
   checkSwitcher(spec);
 }
 
@@ -104,8 +138,8 @@ function checkSwitcher(spec: FigureSpec): void {
   const sw = spec.switcher;
   const where = `figure "${spec.title}"`;
   if (sw === undefined) {
-    const s = spec.series.find((x) => x.group !== undefined);
-    if (s) throw new Error(`${where}, series "${s.name}": has group ${JSON.stringify(s.group)} but the figure has no switcher; add switcher: { label, values } or drop the group`);
+    const s = [...spec.series, ...(spec.heatmaps ?? [])].find((x) => x.group !== undefined);
+    if (s) throw new Error(`${where}, ${'z' in s ? 'heatmap' : 'series'} "${s.name}": has group ${JSON.stringify(s.group)} but the figure has no switcher; add switcher: { label, values } or drop the group`);
     return;
   }
   if (typeof sw !== 'object' || sw === null) throw new Error(`${where}, switcher: must be an object { label, values, initial?, kind? }; got ${String(sw)}`);
@@ -127,6 +161,11 @@ function checkSwitcher(spec: FigureSpec): void {
   for (const s of spec.series) {
     if (s.group !== undefined && !seen.has(s.group)) {
       throw new Error(`${where}, series "${s.name}": group ${JSON.stringify(s.group)} is not one of switcher.values ${valueSet(sw.values)}`);
+    }
+  }
+  for (const h of spec.heatmaps ?? []) {
+    if (h.group !== undefined && !seen.has(h.group)) {
+      throw new Error(`${where}, heatmap "${h.name}": group ${JSON.stringify(h.group)} is not one of switcher.values ${valueSet(sw.values)}`);
     }
   }
 }
@@ -157,7 +196,7 @@ interface PlotlyUpdateMenu {
 function switcherSteps(spec: FigureSpec): { value: string; visible: boolean[] }[] {
   const sw = spec.switcher;
   if (!sw) return [];
-  const groups = spec.series.map((s) => s.group).concat((spec.hlines ?? []).map(() => undefined));
+  const groups = spec.series.map((s) => s.group).concat((spec.heatmaps ?? []).map((h) => h.group), (spec.hlines ?? []).map(() => undefined));
   return sw.values.map((value) => ({ value, visible: groups.map((g) => g === undefined || g === value) }));
 }
 
@@ -200,6 +239,23 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
     }
     return trace;
   });
+  for (const h of spec.heatmaps ?? []) {
+    // plotly's typings lack zmid, texttemplate and hoverongaps of heatmap traces: built as a record
+    const trace: Record<string, unknown> = {
+      type: 'heatmap',
+      name: h.name,
+      x: h.x,
+      y: h.y,
+      z: h.z.map((row) => row.map((v) => (v !== null && Number.isFinite(v) ? v : null))),
+      zmid: h.zmid ?? 0,
+      colorscale: 'RdBu',
+      colorbar: { title: { text: h.zLabel ?? '' } },
+      hoverongaps: false,
+    };
+    if (h.text) Object.assign(trace, { text: h.text, texttemplate: '%{text}', hovertemplate: `${spec.xLabel} %{x}<br>${spec.yLabel} %{y}<br>%{text}<extra>${h.name}</extra>` });
+    if (h.group !== undefined) trace.visible = h.group === initial;
+    data.push(trace as Partial<PlotData>);
+  }
   const xs = spec.series.flatMap((s) => s.x);
   const x0 = xs.length ? Math.min(...xs) : 0;
   const x1 = xs.length ? Math.max(...xs) : 1;
@@ -317,7 +373,7 @@ export function figureHtml(spec: FigureSpec, opts: { includePlotly?: boolean; id
 
 /** One line describing a figure, for viewers that show only text/plain. */
 export function figureText(spec: FigureSpec): string {
-  const names = spec.series.map((s) => s.name).concat((spec.hlines ?? []).map((h) => h.name));
+  const names = spec.series.map((s) => s.name).concat((spec.heatmaps ?? []).map((h) => `${h.name} (heatmap)`), (spec.hlines ?? []).map((h) => h.name));
   const sw = spec.switcher ? `; switch: ${spec.switcher.label} ∈ ${valueSet(spec.switcher.values)}` : '';
   return `Figure: ${spec.title} (${spec.yLabel} vs ${spec.xLabel}; ${names.length} series: ${names.join(', ')}${sw})`;
 }
