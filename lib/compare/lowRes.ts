@@ -30,8 +30,10 @@
  * Metrics, both on every signal: BER of 16-QAM with the β̂ receiver of NNO-C2PO eq. (7) (each UE
  * scales by the estimated precoding factor, then decides), and the sum rate (9) of the GNN paper from
  * the Bussgang SNIDR (8) per channel (Gaussian-input rate of the linearised link; computed here on the
- * 16-QAM block). Cost per precode: matmul FLOPs per symbol vector (real multiplies and adds) and the
- * measured wall time of our implementation on the running backend.
+ * 16-QAM block). Cost per precode: matmul FLOPs per symbol vector (real multiplies and adds; per-channel
+ * work shared by the T vectors of a block) and the measured wall time of our code on the running backend,
+ * as it runs here: ZF, 1-bit ZF, C2PO and NNO-C2PO in NNO-C2PO's per-sample layout (the channel tiled to
+ * every symbol vector, so ZF's inverse is recomputed per vector), the GNN and Lloyd-Max ZF per block.
  */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
