@@ -6,3 +6,4 @@ export * from './steps';
 export * from './throughput';
 export * from './lowRes';
 export * from './lowResReport';
+export * from './generalisation';

@@ -3,7 +3,7 @@
  * notebook shows, computed from a `LowResResult` only (no number typed in).
  */
 import { pairedDiff, MeanSe } from '../kit/stats';
-import type { FigureSpec, Series } from '../notebook/figure';
+import type { FigureSpec, Series } from '../kit/figureSpec';
 import * as c2po from '../papers/c2po';
 import type { LowResCurve, LowResMethodId, LowResResult, LowResScenario } from './lowRes';
 
