@@ -516,11 +516,11 @@ const cellText = (g: number, se: number): string => `${g > 0 ? '+' : ''}${num(g)
 export function generalisationFigure(p: PaperGeneralisation): FigureSpec {
   const maps = generalisationHeatmaps(p);
   return {
-    title: `${p.paper}: ${p.learned} − ${p.classic}`,
+    title: `${p.paper}: gain of the learned method (blue: better, red: worse)`,
     xLabel: maps[0]?.xLabel ?? 'test SNR (dB)', yLabel: 'CSI error σ_h²', series: [],
     heatmaps: maps.map((h) => ({
       name: h.label, x: h.x, y: h.y.map(String), z: h.z, text: h.z.map((row, i) => row.map((g, j) => cellText(g, h.se[i][j]))),
-      zmid: 0, zLabel: `gain in ${p.metric} (${p.unit}; > 0: learned better)`, group: h.label,
+      zmid: 0, zLabel: `gain (${p.unit})`, group: h.label,
     })),
     ...(maps.length ? { switcher: { label: 'channel model', values: maps.map((h) => h.label), kind: 'dropdown' as const } } : {}),
   };
@@ -569,10 +569,10 @@ export function generalisationFindings(map: GeneralisationMap): string[] {
       const anyWorse = perCsi.filter((x) => x.cs.some((c) => mapCellVerdict(c) === 'worse')).map((x) => x.csi);
       const lo = cells.reduce((a, b) => (b.gain < a.gain ? b : a)), hi = cells.reduce((a, b) => (b.gain > a.gain ? b : a));
       let s = `${e.label}: learned better in ${better.length} of ${cells.length} cells, worse in ${worse.length}`;
-      if (allBetter.length) s += `; better at every SNR for σ_h² ∈ {${list(allBetter)}}`;
+      if (allBetter.length) s += `; better at every SNR for σ_h² ∈ {${allBetter.join(', ')}}`;
       if (worse.length) {
         const snrs = [...new Set(worse.map((c) => c.snrDb))].sort((a, b) => a - b);
-        s += `; below ${p.classic} for σ_h² ∈ {${list(anyWorse)}} (at ${list(snrs)} dB)`;
+        s += `; below ${p.classic} for σ_h² ∈ {${anyWorse.join(', ')}} (at ${list(snrs)} dB)`;
       } else s += `; never below ${p.classic} beyond 2 s.e.`;
       s += `; gain from ${num(lo.gain)} (${lo.snrDb} dB, σ_h² = ${lo.csiVar}) to ${num(hi.gain)} (${hi.snrDb} dB, σ_h² = ${hi.csiVar}) ${p.unit}`;
       const shares = cells.filter((c) => c.trueChannelShare && c.csiVar > 0);

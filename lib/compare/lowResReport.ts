@@ -69,10 +69,9 @@ export function lowResFigures(r: LowResResult): FigureSpec[] {
     name: c.method.label, group: scenarioLabel(s), ...style(c),
     x: [...r.options.snrDb], y: c.sumRate.map((v) => v.mean), yLow: c.sumRate.map((v) => v.mean - 2 * v.se), yHigh: c.sumRate.map((v) => v.mean + 2 * v.se),
   })));
-  const size = `B = ${r.options.antennas}, ${r.options.channelCount} channels × ${r.options.symbolVectors} symbol vectors`;
   return [
-    { title: `BER of 16-QAM with the β̂ receiver (${size}; zero-error points not drawn)`, xLabel: 'SNR = P/N0 (dB)', yLabel: 'BER', logY: true, series: ber, switcher },
-    { title: `Sum rate (Bussgang SNIDR, eq. (8)–(9) of the GNN paper; ${size}; ± 2 s.e.)`, xLabel: 'SNR = P/N0 (dB)', yLabel: 'sum rate (bit/s/Hz)', series: rate, switcher },
+    { title: 'BER, 16-QAM, β̂ receiver (points with no errors not drawn)', xLabel: 'SNR = P/N0 (dB)', yLabel: 'BER', logY: true, series: ber, switcher },
+    { title: 'Sum rate from the Bussgang SNIDR (± 2 s.e.)', xLabel: 'SNR = P/N0 (dB)', yLabel: 'sum rate (bit/s/Hz)', series: rate, switcher },
   ];
 }
 

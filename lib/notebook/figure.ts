@@ -176,8 +176,10 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
       z: h.z.map((row) => row.map((v) => (v !== null && Number.isFinite(v) ? v : null))),
       zmid: h.zmid ?? 0,
       colorscale: 'RdBu',
-      colorbar: { title: { text: h.zLabel ?? '' } },
+      reversescale: true, // plotly's RdBu runs blue → red; reversed: red below zmid, blue above
+      colorbar: { title: { text: h.zLabel ?? '', side: 'right' } },
       hoverongaps: false,
+      textfont: { size: 11 },
     };
     if (h.text) Object.assign(trace, { text: h.text, texttemplate: '%{text}', hovertemplate: `${spec.xLabel} %{x}<br>${spec.yLabel} %{y}<br>%{text}<extra>${h.name}</extra>` });
     if (h.group !== undefined) trace.visible = h.group === initial;
@@ -196,10 +198,13 @@ export function toPlotly(spec: FigureSpec): PlotlyFigure {
       line: { dash: h.dash ?? 'dash', color: h.color ?? 'black', width: 1.5 },
     });
   }
+  // heatmap labels given as strings make their axis categorical (evenly spaced cells, e.g. σ² = 0, 0.01, 0.2)
+  const categorical = (axis: 'x' | 'y') => (spec.heatmaps ?? []).some((h) => h[axis].some((v) => typeof v === 'string'));
+  const axisType = (axis: 'x' | 'y', log: boolean | undefined) => (categorical(axis) ? 'category' : log ? 'log' : 'linear');
   const layout: Partial<Layout> = {
     title: { text: spec.title },
-    xaxis: { title: { text: spec.xLabel }, type: spec.logX ? 'log' : 'linear', zeroline: false, ...(spec.xTickStep ? { dtick: spec.xTickStep } : {}) },
-    yaxis: { title: { text: spec.yLabel }, type: spec.logY ? 'log' : 'linear', zeroline: false, exponentformat: 'power' },
+    xaxis: { title: { text: spec.xLabel }, type: axisType('x', spec.logX), zeroline: false, ...(spec.xTickStep ? { dtick: spec.xTickStep } : {}) },
+    yaxis: { title: { text: spec.yLabel }, type: axisType('y', spec.logY), zeroline: false, exponentformat: 'power' },
     width: pixels(spec.width, 720, 'width'),
     height: pixels(spec.height, 440 + (kind === 'slider' ? SLIDER_ROOM : kind === 'dropdown' ? DROPDOWN_ROOM : 0), 'height'),
     legend: { orientation: 'v' },

@@ -24,6 +24,9 @@ test('heatmap traces: z with gaps for null and non-finite cells, centred colour 
   assert.equal(t.type, 'heatmap');
   assert.deepEqual(t.z, [[2, 0, -1], [0.5, null, null]]);
   assert.equal(t.zmid, 0);
+  assert.equal(t.reversescale, true, 'red below zmid, blue above');
+  assert.equal(fig.layout.yaxis?.type, 'category', 'string row labels: evenly spaced rows');
+  assert.equal(fig.layout.xaxis?.type, 'linear', 'numeric column labels');
   assert.equal(t.texttemplate, '%{text}');
   assert.deepEqual(fig.data.map((d) => d.visible), [false, true], 'initial: LoS');
   const steps = (fig.layout.sliders as { steps: { args: [{ visible: boolean[] }] }[] }[])[0].steps;
