@@ -75,7 +75,6 @@ export function lowResFigures(r: LowResResult): FigureSpec[] {
   ];
 }
 
-const fmtSnr = (x: c2po.SnrAt): string => (x.snrDb === undefined ? 'not reached' : `${x.snrDb.toFixed(1)} dB`);
 
 function curveOf(s: LowResScenario, id: LowResMethodId): LowResCurve | undefined {
   return s.curves.find((c) => c.method.id === id);
@@ -85,57 +84,78 @@ function sameSignal(a: LowResCurve, b: LowResCurve): boolean {
   return a.ber.bitErrors.every((e, k) => e === b.ber.bitErrors[k]) && a.ratePerChannel.every((row, k) => row.every((v, j) => v === b.ratePerChannel[k][j]));
 }
 
+/** One method's BER at one SNR with its 95 % Wilson interval. */
+interface At {
+  c: LowResCurve;
+  ber: number;
+  low: number;
+  high: number;
+}
+
+/** Whether two BERs are told apart: their 95 % intervals are disjoint. */
+function apart(a: At, b: At): boolean {
+  return a.high < b.low || b.high < a.low;
+}
+
+/** Methods ranked by BER, in tiers: a method joins the previous tier when its interval overlaps that tier's last. */
+function tiers(xs: At[]): At[][] {
+  const out: At[][] = [];
+  for (const x of [...xs].sort((a, b) => a.ber - b.ber)) {
+    const last = out[out.length - 1];
+    if (last && !apart(last[last.length - 1], x)) last.push(x);
+    else out.push([x]);
+  }
+  return out;
+}
+
 /**
- * Sentences generated from the result: per scenario the best 1-bit method at the target BER, NNO-C2PO
- * against C2PO, the GNN against 1-bit ZF in sum rate (paired over channels) and, where they disagree,
- * the two metrics; where 1-bit ZF, C2PO and NNO-C2PO coincide exactly; the cost per precode.
+ * Sentences generated from the result, at `rateSnrDb` (default the highest SNR): per scenario the 1-bit
+ * methods in order of BER (tied where the 95 % intervals overlap), NNO-C2PO against trained C2PO (its
+ * paper's baseline), the GNN against 1-bit ZF in sum rate (paired over channels) and in BER; where 1-bit ZF and
+ * the C2PO family transmit identical signals; the cost per precode.
  */
 export function lowResFindings(r: LowResResult, opts: LowResTableOptions = {}): string[] {
-  const target = opts.targetBer ?? 1e-2;
   const i = snrIndex(r, opts.rateSnrDb);
   const snr = r.options.snrDb[i];
   const out: string[] = [];
-  const oneBit: LowResMethodId[] = ['zf-1bit', 'c2po', 'nno-c2po', 'gnn'];
+  const oneBit: LowResMethodId[] = ['zf-1bit', 'c2po', 'trained-c2po', 'nno-c2po', 'gnn'];
   for (const s of r.scenarios) {
-    const label = scenarioLabel(s);
     const parts: string[] = [];
-    const zf1 = curveOf(s, 'zf-1bit'), c = curveOf(s, 'c2po'), nno = curveOf(s, 'nno-c2po'), g = curveOf(s, 'gnn');
-    if (zf1 && c && nno && sameSignal(zf1, c) && sameSignal(zf1, nno)) {
-      parts.push('1-bit ZF, C2PO and NNO-C2PO transmit identical signals (with one user C2PO\'s projection leaves AᴴA = 0, so every iteration keeps the signs of x⁽⁰⁾ = Hᴴs, which are those of 1-bit ZF)');
-    } else {
-      const ranked = oneBit.map((id) => curveOf(s, id)).filter((x): x is LowResCurve => x !== undefined)
-        .map((x) => ({ x, at: c2po.snrAt(x.ber, target) }))
-        .sort((a, b) => (a.at.snrDb ?? Infinity) - (b.at.snrDb ?? Infinity));
-      const best = ranked[0];
-      if (best.at.snrDb === undefined) parts.push(`no 1-bit method reaches BER ${target} on the grid (highest SNR ${r.options.snrDb[r.options.snrDb.length - 1]} dB)`);
-      else parts.push(`the 1-bit method reaching BER ${target} first is ${best.x.method.label} (${fmtSnr(best.at)}; then ${ranked.slice(1).map((y) => `${y.x.method.label} ${fmtSnr(y.at)}`).join(', ')})`);
-      if (c && nno) {
-        const a = c2po.snrAt(c.ber, target), b = c2po.snrAt(nno.ber, target);
-        const last = c.ber.ber.length - 1;
-        parts.push(a.snrDb !== undefined && b.snrDb !== undefined
-          ? `NNO-C2PO's learned steps ${b.snrDb < a.snrDb ? 'save' : 'cost'} ${Math.abs(a.snrDb - b.snrDb).toFixed(1)} dB against C2PO's constants at BER ${target}`
-          : `at ${r.options.snrDb[last]} dB NNO-C2PO's BER is ${nno.ber.ber[last].toExponential(1)} against C2PO's ${c.ber.ber[last].toExponential(1)}`);
-      }
+    const zf1 = curveOf(s, 'zf-1bit'), nno = curveOf(s, 'nno-c2po'), tied = curveOf(s, 'trained-c2po'), g = curveOf(s, 'gnn');
+    const family = (['c2po', 'trained-c2po', 'nno-c2po'] as const).map((id) => curveOf(s, id)).filter((x): x is LowResCurve => x !== undefined);
+    const same = zf1 !== undefined && family.length > 0 && family.every((c) => sameSignal(zf1, c));
+    if (same) {
+      parts.push(`1-bit ZF and ${family.map((c) => c.method.label).join(', ')} transmit identical signals` +
+        (s.users === 1 ? ' (with one user C2PO\'s projection leaves AᴴA = 0, so every iteration keeps the signs of x⁽⁰⁾ = Hᴴs, those of 1-bit ZF)' : ''));
+    }
+    const atSnr = (c: LowResCurve): At => ({ c, ber: c.ber.ber[i], low: c.ber.low[i], high: c.ber.high[i] });
+    if (!same) {
+      const ranked = tiers(oneBit.map((id) => curveOf(s, id)).filter((x): x is LowResCurve => x !== undefined).map(atSnr));
+      parts.push(`BER at ${snr} dB, lowest first (≈: 95 % intervals overlap): ${ranked.map((tier) => tier.map((x) => `${x.c.method.label} ${x.ber.toExponential(1)}`).join(' ≈ ')).join('; then ')}`);
+    }
+    if (tied && nno && !same) {
+      const a = atSnr(tied), b = atSnr(nno);
+      parts.push(apart(a, b)
+        ? `NNO-C2PO's per-iteration steps give a ${b.ber < a.ber ? 'lower' : 'higher'} BER than trained C2PO's one τ, ρ (its paper's baseline) at ${snr} dB`
+        : `NNO-C2PO and trained C2PO (its paper's baseline) are not told apart at ${snr} dB (95 % intervals overlap)`);
     }
     if (g && zf1) {
       const d = pairedDiff(g.ratePerChannel[i], zf1.ratePerChannel[i]);
-      const verdict = Math.abs(d.mean) <= 2 * d.se ? 'the same as' : d.mean > 0 ? 'above' : 'below';
-      let text = `the GNN's sum rate at ${snr} dB is ${verdict} 1-bit ZF's (${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} ± ${d.se.toFixed(2)} bit/s/Hz, paired over ${g.ratePerChannel[i].length} channels)`;
-      const gb = g.ber.ber[i], zb = zf1.ber.ber[i];
-      if (verdict === 'above' && gb > zb) text += `, yet its BER there is higher (${gb.toExponential(1)} against ${zb.toExponential(1)}): the two metrics assume different receivers, the rate one that knows the block's Bussgang gain and treats the distortion as Gaussian noise, the BER one that scales each symbol vector by its own β̂`;
-      parts.push(text);
+      const verdict = Math.abs(d.mean) <= 2 * d.se ? 'not told apart from' : d.mean > 0 ? 'above' : 'below';
+      const gb = g.ber, zb = zf1.ber;
+      const berVerdict = gb.high[i] < zb.low[i] ? 'lower' : gb.low[i] > zb.high[i] ? 'higher' : 'not told apart (95 % intervals overlap)';
+      parts.push(`the GNN's sum rate at ${snr} dB is ${verdict} 1-bit ZF's (${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} ± ${d.se.toFixed(2)} bit/s/Hz, paired over ${g.ratePerChannel[i].length} channels); its BER there is ${berVerdict} (${gb.ber[i].toExponential(1)} against ${zb.ber[i].toExponential(1)})`);
     } else if (s.absent.some((a) => a.method.id === 'gnn')) {
       parts.push(`no GNN here (${s.absent.find((a) => a.method.id === 'gnn')?.reason})`);
     }
-    out.push(`**${label}**: ${parts.join('; ')}.`);
+    out.push(`**${scenarioLabel(s)}**: ${parts.join('; ')}.`);
   }
-  const flops = (id: LowResMethodId) => r.scenarios.map((s) => curveOf(s, id)?.flopsPerVector).filter((x): x is number => x !== undefined);
-  const [gf, cf] = [flops('gnn'), flops('nno-c2po')];
-  if (gf.length > 0 && cf.length > 0) {
-    const ratios = r.scenarios.map((s) => [curveOf(s, 'gnn'), curveOf(s, 'nno-c2po')] as const)
-      .filter((p): p is readonly [LowResCurve, LowResCurve] => p[0] !== undefined && p[1] !== undefined)
-      .map(([a, b]) => a.flopsPerVector / b.flopsPerVector);
-    out.push(`**Cost per precode**: the GNN's matmuls take ${Math.min(...ratios).toFixed(0)}–${Math.max(...ratios).toFixed(0)}× the FLOPs of NNO-C2PO's (${r.options.iterations} iterations) per symbol vector in the scenarios where both run; NNO-C2PO costs exactly what C2PO costs.`);
+  const ratios = r.scenarios.map((s) => [curveOf(s, 'gnn'), curveOf(s, 'nno-c2po')] as const)
+    .filter((p): p is readonly [LowResCurve, LowResCurve] => p[0] !== undefined && p[1] !== undefined)
+    .map(([a, b]) => a.flopsPerVector / b.flopsPerVector);
+  if (ratios.length > 0) {
+    const lo = Math.min(...ratios), hi = Math.max(...ratios);
+    out.push(`**Cost per precode**: the GNN's matmuls take ${lo === hi ? lo.toFixed(0) : `${lo.toFixed(0)}–${hi.toFixed(0)}`}× the FLOPs of NNO-C2PO's (${r.options.iterations} iterations) per symbol vector where both run; trained C2PO and NNO-C2PO cost exactly what C2PO costs.`);
   }
   return out;
 }

@@ -14,7 +14,7 @@ import { Rng } from '../../lib/core/random';
 import * as c2po from '../../lib/papers/c2po';
 import * as gnn from '../../lib/papers/gnn';
 import {
-  c2poMatmulFlops, disposeLowResData, drawLowResData, LowResMethod, lowResFigures, lowResFindings, lowResolution, LowResOptions,
+  c2poMatmulFlops, disposeLowResData, drawLowResData, LowResCurve, LowResMethod, lowResMethods, LowResResult, lowResFigures, lowResFindings, lowResolution, LowResOptions,
   lowResScenarioRng, lowResSignal, lowResTable, scenarioLabel,
 } from '../../lib/compare';
 import { backendTest, maxAbsDiff, setup } from '../helpers';
@@ -80,7 +80,8 @@ test('the two papers\' 1-bit codes agree: 1-bit ZF has the signs of b = 1 Lloyd-
     const d = drawLowResData(new Rng(`identities-${U}`), { channel: 'rayleigh', users: U, antennas: 32, channelCount: 6, symbolVectors: 16 });
     const ckpt = gnn.savedCheckpoints(grun).get(`rayleigh/M32/K${U}/b1`)!;
     const net = gnn.netFromCheckpoint(ckpt, gnn.gnnPreset(grun.preset), 'test');
-    const p = { iterations: 8, nno: { tau: nno.tau, rho: nno.rho }, gnn: net.model };
+    const tied = c2po.savedNets(run).get('rayleigh/tied/t8')!;
+    const p = { iterations: 8, nno: { tau: nno.tau, rho: nno.rho }, tied: { tau: tied.tau, rho: tied.rho }, gnn: net.model };
     const m = (id: LowResMethod['id'], bits: number): LowResMethod => ({ id, bits, label: id, role: 'classic', paper: 'both' });
     const sig = (id: LowResMethod['id'], bits = 1) => {
       const x = lowResSignal(m(id, bits), d, p);
@@ -106,6 +107,7 @@ test('the two papers\' 1-bit codes agree: 1-bit ZF has the signs of b = 1 Lloyd-
     if (U === 1) {
       assert.deepEqual(sig('c2po'), zf1, 'U=1: C2PO transmits the signs of 1-bit ZF');
       assert.deepEqual(sig('nno-c2po'), zf1, 'U=1: NNO-C2PO too, whatever τ, ρ');
+      assert.deepEqual(sig('trained-c2po'), zf1, 'U=1: and trained C2PO');
     } else {
       assert.ok(maxAbsDiff(sig('nno-c2po'), zf1) > 0, 'U=2: NNO-C2PO moves off 1-bit ZF');
     }
@@ -168,4 +170,27 @@ test('bad options name the option and the allowed range', async () => {
   await assert.rejects(() => lowResolution({ ...ok, snrDb: [5, 0] }), /opts\.snrDb.*strictly increasing/);
   await assert.rejects(() => lowResolution({ ...ok, channels: ['awgn' as 'los'] }), /opts\.channels.*'rayleigh', 'los'/);
   await assert.rejects(() => lowResolution({ ...ok, iterations: 3 }), /opts\.iterations.*\{2, 4, 8\}/);
+});
+
+test('findings: BER ties where 95 % intervals overlap, verdicts by disjoint intervals, the one-user reason only with one user', () => {
+  const methods = lowResMethods({ iterations: 4, lloydMaxBits: [] });
+  const curve = (id: string, ber: number, half: number, rates: number[]): LowResCurve => ({
+    method: methods.find((m) => m.id === id)!, flopsPerVector: id === 'gnn' ? 1000 : 100, microsecondsPerVector: 1,
+    ber: { snrDb: [10], ber: [ber], low: [ber - half], high: [ber + half], bitErrors: [Math.round(ber * 1e4)], bits: 1e4 },
+    sumRate: [{ mean: rates.reduce((a, b) => a + b) / rates.length, se: 0 }], ratePerChannel: [rates],
+  });
+  const options = { antennas: 8, users: [2], channels: ['rayleigh' as const], channelCount: 3, symbolVectors: 8, snrDb: [10], noiseDraws: 1, iterations: 4, lloydMaxBits: [], seed: 1 };
+  const result = (users: number, curves: LowResCurve[]): LowResResult => ({ options, sources: { nnoC2po: '', trainedC2po: '', gnn: '' }, backend: 'cpu', seconds: 0, scenarios: [{ channel: 'rayleigh', users, antennas: 8, curves, absent: [] }] });
+  const [a] = lowResFindings(result(2, [
+    curve('zf-1bit', 0.05, 0.002, [3, 3, 3]), curve('c2po', 0.2, 0.01, [2, 2, 2]), curve('trained-c2po', 0.031, 0.002, [4, 4, 4]),
+    curve('nno-c2po', 0.03, 0.002, [4, 4, 4]), curve('gnn', 0.1, 0.01, [3.5, 3.6, 3.7]),
+  ]));
+  assert.match(a, /lowest first .*: NNO-C2PO [^;]* 3\.0e-2 ≈ trained C2PO [^;]* 3\.1e-2; then 1-bit ZF 5\.0e-2; then GNN [^;]* 1\.0e-1; then C2PO [^;]* 2\.0e-1/);
+  assert.match(a, /NNO-C2PO and trained C2PO \(its paper's baseline\) are not told apart/);
+  assert.match(a, /the GNN's sum rate at 10 dB is above 1-bit ZF's \(\+0\.60 ± 0\.06 bit\/s\/Hz, paired over 3 channels\); its BER there is higher/);
+  const [b] = lowResFindings(result(2, [curve('zf-1bit', 0.05, 0.002, [3, 3, 3]), curve('trained-c2po', 0.05, 0.002, [3, 3, 3]), curve('nno-c2po', 0.05, 0.002, [3, 3, 3])]));
+  assert.match(b, /transmit identical signals\./, 'identical signals are named');
+  assert.doesNotMatch(b, /one user/, 'the one-user reason is not claimed for two users');
+  const [c] = lowResFindings(result(2, [curve('trained-c2po', 0.05, 0.002, [3, 3, 3]), curve('nno-c2po', 0.03, 0.002, [4, 4, 4])]));
+  assert.match(c, /NNO-C2PO's per-iteration steps give a lower BER than trained C2PO's/);
 });
