@@ -127,18 +127,18 @@ function optSe(r: CommittedRun, p: string): { se?: number } {
 function c2poRow(runs: CommittedRuns, pt: FieldPoints): FieldRow {
   const r = runs['nno-c2po'];
   const T = pt.c2poIterations;
-  const nno = at(r, `results.fig3.at1e2["nno/t${T}"].snrDb`), classic = at(r, `results.fig3.at1e2["c2po/t${T}"].snrDb`);
+  const nno = at(r, `results.fig3.at1e2["nno/t${T}"].snrDb`), classic = at(r, `results.fig3.at1e2["tied/t${T}"].snrDb`);
   const n = netIndex(r, { trainedOn: 'rayleigh', variant: 'nno', iterations: T });
   return {
     paper: 'nno-c2po', notebook: 'notebooks/nno-c2po.ipynb',
-    learned: 'NNO-C2PO (learned per-iteration τ, ρ)', classic: 'C2PO', metric: 'SNR at BER 1e-2 (1-bit DACs)', unit: 'dB', better: 'lower',
+    learned: 'NNO-C2PO (learned per-iteration τ, ρ)', classic: 'trained C2PO (one τ, ρ learned for all iterations: the paper\'s baseline, §IV)', metric: 'SNR at BER 1e-2 (1-bit DACs)', unit: 'dB', better: 'lower',
     point: `trained and tested on ${valueAt(r.json, `nets[${n}].meta.trainedOn`) as string} channels, t_max = ${T}`, equal: `${T} iterations each`,
     learnedValue: nno, classicValue: classic,
     gain: { value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}`, paired: false },
-    equalCost: sameOps({ value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}` }, 'NNO-C2PO runs C2PO\'s operations with other constants τ⁽ᵗ⁾, ρ⁽ᵗ⁾: equal iterations are equal FLOPs and time'),
+    equalCost: sameOps({ value: classic.value - nno.value, file: r.file, path: `${classic.path} − ${nno.path}` }, 'NNO-C2PO runs trained C2PO\'s operations with per-iteration constants τ⁽ᵗ⁾, ρ⁽ᵗ⁾: equal iterations are equal FLOPs and time'),
     intervals: {
       learned: [at(r, `results.fig3.at1e2["nno/t${T}"].low`), at(r, `results.fig3.at1e2["nno/t${T}"].high`)],
-      classic: [at(r, `results.fig3.at1e2["c2po/t${T}"].low`), at(r, `results.fig3.at1e2["c2po/t${T}"].high`)],
+      classic: [at(r, `results.fig3.at1e2["tied/t${T}"].low`), at(r, `results.fig3.at1e2["tied/t${T}"].high`)],
     },
     trainedParams: params(r, `nets[${n}]`),
     trainingSamples: { ...at(r, `nets[${n}].meta.trainingBudget.channels`), what: 'channels' },
