@@ -6,7 +6,7 @@
  * - CSI error: both methods precode on Ĥ with H = Ĥ + σ_h Δ, Δ i.i.d. CN(0, 1) (`imperfectCsi`, the
  *   MSER paper's model of §VI), σ_h² relative to unit-variance channel entries; the metric is taken on H;
  * - channel model: the training model (i.i.d. Rayleigh; MSER: its clustered mmWave channel) and the
- *   committed QuaDRiGa LoS / NLoS sets (./generalisationChannels: sub-arrays for smaller dimensions).
+ *   QuaDRiGa LoS / NLoS sets made at each paper's size (./generalisationChannels).
  *
  * One 2-D map (SNR offset × σ_h²) per channel model per paper. Every cell holds the gain of the learned
  * method over the classic one in the paper's metric, signed so that > 0 means the learned method is
@@ -31,13 +31,13 @@ import { above, meanSe, pairedDiff } from '../kit/stats';
 import { wilsonInterval } from '../phy/errorRate';
 import { imperfectCsi } from '../phy/channels';
 import { silentProgress, Progress, Ticker } from '../train/progress';
-import { MAP_CHANNEL_LABELS, MAP_CHANNEL_MODELS, MapChannelModel, quadrigaPresent, quadrigaSize, quadrigaSubArray, QUADRIGA_DIMS } from './generalisationChannels';
+import { MAP_CHANNEL_LABELS, MAP_CHANNEL_MODELS, MapChannelModel, quadrigaPresent, quadrigaSet, quadrigaSetFile, quadrigaSize, QUADRIGA_SIZES } from './generalisationChannels';
 import { PairedItems, GeneralisationPaperInfo, paperSetup, PaperSetup, PreparedModel } from './generalisationPapers';
 import { PAPERS, PaperId } from './runs';
 import { tracedValue } from './trace';
 import type { FigureSpec, Series } from '../kit/figureSpec';
 
-export { MAP_CHANNEL_LABELS, MAP_CHANNEL_MODELS, QUADRIGA_DIMS, quadrigaSubArray } from './generalisationChannels';
+export { MAP_CHANNEL_LABELS, MAP_CHANNEL_MODELS, QUADRIGA_SIZES, quadrigaSet, quadrigaSetFile } from './generalisationChannels';
 export type { MapChannelModel } from './generalisationChannels';
 export type { GeneralisationPaperInfo } from './generalisationPapers';
 
@@ -192,27 +192,26 @@ function resolve(fn: string, o: GeneralisationOptions): Resolved {
 /** The channel models of a paper under `models`, each with its status and channel count. */
 function modelEntries(s: PaperSetup, r: Resolved): GeneralisationModel[] {
   const count = r.testChannels[s.info.paper];
-  const have = quadrigaPresent();
   return s.models.filter((m) => r.models.includes(m.model)).map((m): GeneralisationModel => {
     const label = MAP_CHANNEL_LABELS[m.model];
     if (m.skip) return { model: m.model, label, status: 'skipped', reason: m.skip, channels: 0 };
     if (m.model === 'quadriga-los' || m.model === 'quadriga-nlos') {
-      if (!have) return { model: m.model, label, status: 'skipped', reason: 'the committed QuaDRiGa files (data/nno-c2po/quadriga_*.mat) are not present', channels: 0 };
-      const { antennas, users } = s.info.dimensions;
-      if (antennas > QUADRIGA_DIMS.antennas || users > QUADRIGA_DIMS.users) return { model: m.model, label, status: 'skipped', reason: `the paper's ${antennas} × ${users} exceeds the QuaDRiGa sets' ${QUADRIGA_DIMS.antennas} antennas × ${QUADRIGA_DIMS.users} users`, channels: 0 };
-      const n = Math.min(count, quadrigaSize(m.model === 'quadriga-los' ? 'los' : 'nlos'));
-      const sub = antennas === QUADRIGA_DIMS.antennas && users === QUADRIGA_DIMS.users;
-      return { model: m.model, label, status: 'computed', reason: sub ? 'the committed eval set at its own size, rescaled to mean |h|² = 1' : `the first ${antennas} antennas and first ${users} user${users > 1 ? 's' : ''} of each channel of the committed ${QUADRIGA_DIMS.antennas} × ${QUADRIGA_DIMS.users} eval set (a sub-array, not a new QuaDRiGa run), rescaled to mean |h|² = 1`, channels: n };
+      const size = { antennas: s.info.dimensions.antennas, users: s.info.dimensions.users };
+      const cond = m.model === 'quadriga-los' ? 'los' : 'nlos';
+      if (!QUADRIGA_SIZES.some((z) => z.antennas === size.antennas && z.users === size.users)) return { model: m.model, label, status: 'skipped', reason: `no QuaDRiGa set is made at the paper's ${size.antennas} antennas × ${size.users} users`, channels: 0 };
+      if (!quadrigaPresent(size)) return { model: m.model, label, status: 'skipped', reason: `${path.relative(PROJECT_ROOT, quadrigaSetFile(cond, size))} is not present (tools/quadriga/README.md says how to make it)`, channels: 0 };
+      const n = Math.min(count, quadrigaSize(cond, size));
+      return { model: m.model, label, status: 'computed', reason: `the first ${n} channels of ${path.relative(PROJECT_ROOT, quadrigaSetFile(cond, size))} (QuaDRiGa, made at the paper's ${size.antennas} × ${size.users})`, channels: n };
     }
     return { model: m.model, label, status: 'computed', reason: m.model === s.info.training.channel ? 'the training model (fresh draws)' : 'drawn from the seed', channels: count };
   });
 }
 
-/** The true channels of a model (QuaDRiGa: the sub-array; else drawn inside `prepare`). */
+/** The true channels of a model (QuaDRiGa: the committed set at the paper's size; else drawn inside `prepare`). */
 function prepareModel(s: PaperSetup, e: GeneralisationModel, rng: Rng): PreparedModel {
   const mrng = rng.fork(e.model);
   if (e.model === 'quadriga-los' || e.model === 'quadriga-nlos') {
-    const h = quadrigaSubArray(e.model === 'quadriga-los' ? 'los' : 'nlos', { count: e.channels, users: s.info.dimensions.users, antennas: s.info.dimensions.antennas });
+    const h = quadrigaSet(e.model === 'quadriga-los' ? 'los' : 'nlos', { count: e.channels, users: s.info.dimensions.users, antennas: s.info.dimensions.antennas });
     return s.prepare(e.model, mrng, e.channels, h);
   }
   return s.prepare(e.model, mrng, e.channels);
@@ -485,7 +484,15 @@ export interface GeneralisationHeatmap {
 }
 
 /** A cell's verdict: 'better' / 'worse' beyond 2 paired s.e., else 'even'. */
-export function mapCellVerdict(c: Pick<GeneralisationCell, 'gain' | 'se'>): 'better' | 'worse' | 'even' {
+/** A gain smaller than this share of the classic value is 'even' however small its s.e. (e.g. SER 1e-13). */
+export const MAP_PRACTICAL_SHARE = 1e-3;
+
+/**
+ * 'better' / 'worse' when the gain is beyond 2 s.e. AND at least MAP_PRACTICAL_SHARE of the classic
+ * method's value in size (a practical threshold: a statistically certain 1e-13 SER is no gain); else 'even'.
+ */
+export function mapCellVerdict(c: Pick<GeneralisationCell, 'gain' | 'se' | 'classic'>): 'better' | 'worse' | 'even' {
+  if (Math.abs(c.gain) < MAP_PRACTICAL_SHARE * Math.abs(c.classic)) return 'even';
   return above({ mean: c.gain, se: c.se }) ? 'better' : above({ mean: -c.gain, se: c.se }) ? 'worse' : 'even';
 }
 
@@ -555,7 +562,7 @@ export function generalisationFindings(map: GeneralisationMap): string[] {
     const parts: string[] = [];
     if (train) {
       const v = mapCellVerdict(train);
-      parts.push(`at its training point (${MAP_CHANNEL_LABELS[p.training.channel]}, ${train.snrDb} dB, perfect CSI) the gain is ${num(train.gain)} ± ${num(train.se)} ${p.unit} (${v === 'better' ? 'learned better' : v === 'worse' ? 'learned worse' : 'not distinguishable'} beyond 2 s.e.; the committed run's ${p.saved.metric}: ${num(p.savedValue)})`);
+      parts.push(`at its ${p.training.snrDb === null ? 'reference point' : 'training point'} (${MAP_CHANNEL_LABELS[p.training.channel]}, ${train.snrDb} dB, perfect CSI${p.training.snrDb === null ? '; it has no training SNR' : ''}) the gain is ${num(train.gain)} ± ${num(train.se)} ${p.unit} (${v === 'better' ? 'learned better' : v === 'worse' ? 'learned worse' : 'not distinguishable'} beyond 2 s.e.; the committed run's ${p.saved.metric}: ${num(p.savedValue)})`);
     }
     for (const e of p.models) {
       if (e.status === 'skipped') {
@@ -566,14 +573,13 @@ export function generalisationFindings(map: GeneralisationMap): string[] {
       const better = cells.filter((c) => mapCellVerdict(c) === 'better'), worse = cells.filter((c) => mapCellVerdict(c) === 'worse');
       const perCsi = p.csiVars.map((csi) => ({ csi, cs: cells.filter((c) => c.csiVar === csi) }));
       const allBetter = perCsi.filter((x) => x.cs.every((c) => mapCellVerdict(c) === 'better')).map((x) => x.csi);
-      const anyWorse = perCsi.filter((x) => x.cs.some((c) => mapCellVerdict(c) === 'worse')).map((x) => x.csi);
       const lo = cells.reduce((a, b) => (b.gain < a.gain ? b : a)), hi = cells.reduce((a, b) => (b.gain > a.gain ? b : a));
       let s = `${e.label}: learned better in ${better.length} of ${cells.length} cells, worse in ${worse.length}`;
       if (allBetter.length) s += `; better at every SNR for σ_h² ∈ {${allBetter.join(', ')}}`;
       if (worse.length) {
-        const snrs = [...new Set(worse.map((c) => c.snrDb))].sort((a, b) => a - b);
-        s += `; below ${p.classic} for σ_h² ∈ {${anyWorse.join(', ')}} (at ${list(snrs)} dB)`;
-      } else s += `; never below ${p.classic} beyond 2 s.e.`;
+        const at = p.csiVars.map((csi) => ({ csi, snrs: worse.filter((c) => c.csiVar === csi).map((c) => c.snrDb).sort((a, b) => a - b) })).filter((x) => x.snrs.length > 0);
+        s += `; below ${p.classic} at ${at.map((x) => `σ_h² = ${x.csi}: ${list(x.snrs)} dB`).join('; ')}`;
+      } else s += `; never below ${p.classic} (2 s.e. and ${100 * MAP_PRACTICAL_SHARE} % of its value)`;
       s += `; gain from ${num(lo.gain)} (${lo.snrDb} dB, σ_h² = ${lo.csiVar}) to ${num(hi.gain)} (${hi.snrDb} dB, σ_h² = ${hi.csiVar}) ${p.unit}`;
       const shares = cells.filter((c) => c.trueChannelShare && c.csiVar > 0);
       if (shares.length) {

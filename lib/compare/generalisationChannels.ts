@@ -1,21 +1,22 @@
 /**
- * Channel models of the generalisation map (issue 21, part 3): the training model of each paper and the
- * committed QuaDRiGa "Berlin UMa" LoS / NLoS sets of the NNO-C2PO notebook (data/nno-c2po/
- * quadriga_<los|nlos>_eval.mat, made by tools/quadriga/generate.m; see lib/papers/c2po/channels.ts).
- *
- * Those sets are B = 128 antennas × U = 8 single-antenna users. A paper with M ≤ 128 antennas and
- * K ≤ 8 users gets a SUB-ARRAY of them: the first M antennas and the first K users of each channel,
- * rescaled by one scalar per set so that the mean |h_{k,m}|² over the set is 1 (like CN(0, 1) entries).
- * It is a sub-array of the 128-element array of the same drops, not a new QuaDRiGa run at that size
- * (the Octave generator is not run here). Models that do not fit (multi-antenna users, more users or
- * antennas) are skipped with the reason in the map's data.
+ * Channel models of the generalisation map (issue 21, part 3): the training model of each paper and
+ * QuaDRiGa "Berlin UMa" LoS / NLoS sets made by the NNO-C2PO notebook's generator (tools/quadriga/
+ * generate.m) at each paper's own size: NNO-C2PO's eval split at its B = 128 × U = 8
+ * (data/nno-c2po/quadriga_<los|nlos>_eval.mat), and data/compare/quadriga/quadriga_<los|nlos>_B<M>_U<K>.mat
+ * for the others (tools/quadriga/run_all.sh compare: the same scenario, geometry and per-user normalisation
+ * ‖h_k‖² = M, only B and U changed). Every entry has mean power 1, like CN(0, 1) channels. A paper whose
+ * size has no set (or whose users have several antennas) is skipped with the reason in the map's data.
  *
  * Every channel set is h: [count, K, M] complex (users × antennas), except the MSER paper's clustered and
  * Rayleigh channels [count, K, N_r, N_t].
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
+import { PROJECT_ROOT } from '../kit/paths';
+import { loadChannels } from '../phy/channels/files';
 import * as c2po from '../papers/c2po';
 
 /** The models of the map: each paper's training model and the QuaDRiGa sets (MSER: its clustered model). */
@@ -29,69 +30,63 @@ export const MAP_CHANNEL_LABELS: Readonly<Record<MapChannelModel, string>> = {
   clustered: 'clustered mmWave (MSER eq. (3))',
 };
 
-/** The QuaDRiGa sets' array: B antennas, U users (NNO-C2PO §IV-B). */
-export const QUADRIGA_DIMS: Readonly<{ antennas: number; users: number }> = Object.freeze({ antennas: 128, users: 8 });
+/** The sizes with a committed QuaDRiGa set (antennas B × single-antenna users U). */
+export const QUADRIGA_SIZES: readonly { antennas: number; users: number }[] = [
+  { antennas: 128, users: 8 },
+  { antennas: 4, users: 4 },
+  { antennas: 32, users: 1 },
+];
 
-/** The split the map reads: `eval`, disjoint from the drops NNO-C2PO's QuaDRiGa networks were trained on. */
+/** The split of NNO-C2PO's sets the map reads: `eval`, disjoint from the drops its QuaDRiGa networks trained on. */
 export const QUADRIGA_SPLIT = 'eval';
 
-const loaded = new Map<'los' | 'nlos', { re: Float32Array; im: Float32Array; count: number }>();
+export interface QuadrigaSize {
+  antennas: number;
+  users: number;
+}
 
-/** The committed QuaDRiGa eval set of one condition as plain arrays [N, 8, 128] (read once per process). */
-function quadrigaArrays(condition: 'los' | 'nlos'): { re: Float32Array; im: Float32Array; count: number } {
-  let a = loaded.get(condition);
+/** The committed QuaDRiGa file of one condition at one size (module comment). */
+export function quadrigaSetFile(condition: 'los' | 'nlos', size: QuadrigaSize): string {
+  if (size.antennas === 128 && size.users === 8) return c2po.quadrigaFile(condition, QUADRIGA_SPLIT);
+  return path.join(PROJECT_ROOT, 'data', 'compare', 'quadriga', `quadriga_${condition}_B${size.antennas}_U${size.users}.mat`);
+}
+
+/** Whether both conditions' sets exist at this size (a clone without them skips the QuaDRiGa columns). */
+export function quadrigaPresent(size: QuadrigaSize): boolean {
+  return (['los', 'nlos'] as const).every((c) => fs.existsSync(quadrigaSetFile(c, size)));
+}
+
+/** A whole set as plain arrays [N, K, M] (read once per process; no tensors are kept between calls). */
+const loaded = new Map<string, { re: Float32Array; im: Float32Array; count: number }>();
+
+function quadrigaAll(condition: 'los' | 'nlos', size: QuadrigaSize): { re: Float32Array; im: Float32Array; count: number } {
+  const file = quadrigaSetFile(condition, size);
+  let a = loaded.get(file);
   if (!a) {
-    const sys = c2po.c2poSystem({ users: QUADRIGA_DIMS.users, antennas: QUADRIGA_DIMS.antennas });
-    const h = c2po.loadQuadriga(condition, QUADRIGA_SPLIT, sys);
+    if (!fs.existsSync(file)) throw new Error(`quadrigaSet: ${path.relative(PROJECT_ROOT, file)} is missing; regenerate it with 'bash tools/quadriga/run_all.sh compare' (tools/quadriga/README.md)`);
+    const { h } = loadChannels(file, { layout: 'KMN', variable: 'H', expect: { users: size.users, antennas: size.antennas } });
     try {
       a = { re: Float32Array.from(h.re.dataSync()), im: Float32Array.from(h.im.dataSync()), count: h.re.shape[0] };
     } finally {
       C.dispose(h);
     }
-    loaded.set(condition, a);
+    loaded.set(file, a);
   }
   return a;
 }
 
-/** Whether the committed QuaDRiGa files are there (a clone without them skips the QuaDRiGa columns). */
-export function quadrigaPresent(): boolean {
-  return c2po.quadrigaAvailable();
+/** How many channels the set of `condition` at `size` holds. */
+export function quadrigaSize(condition: 'los' | 'nlos', size: QuadrigaSize): number {
+  return quadrigaAll(condition, size).count;
 }
 
-/** How many channels the QuaDRiGa eval set of `condition` holds. */
-export function quadrigaSize(condition: 'los' | 'nlos'): number {
-  return quadrigaArrays(condition).count;
-}
-
-/**
- * The first `count` channels of a QuaDRiGa eval set as a sub-array: first `users` users, first `antennas`
- * antennas, scaled so that the mean |h|² over all its entries is 1 (module comment). → [count, K, M].
- */
-export function quadrigaSubArray(condition: 'los' | 'nlos', opts: { count: number; users: number; antennas: number }): Complex {
-  const fn = 'quadrigaSubArray';
+/** The first `count` channels of the set of `condition` at the given size: [count, K, M] complex (a copy). */
+export function quadrigaSet(condition: 'los' | 'nlos', opts: { count: number } & QuadrigaSize): Complex {
+  const fn = 'quadrigaSet';
   const { count, users: K, antennas: M } = opts;
-  const a = quadrigaArrays(condition);
-  if (!(Number.isInteger(K) && K >= 1 && K <= QUADRIGA_DIMS.users)) throw new Error(`${fn}(users): an integer in 1..${QUADRIGA_DIMS.users}; got ${K}`);
-  if (!(Number.isInteger(M) && M >= 1 && M <= QUADRIGA_DIMS.antennas)) throw new Error(`${fn}(antennas): an integer in 1..${QUADRIGA_DIMS.antennas}; got ${M}`);
-  if (!(Number.isInteger(count) && count >= 1 && count <= a.count)) throw new Error(`${fn}(count): an integer in 1..${a.count} (the channels of the ${condition} eval set); got ${count}`);
-  const U = QUADRIGA_DIMS.users, B = QUADRIGA_DIMS.antennas;
-  const re = new Float32Array(count * K * M), im = new Float32Array(count * K * M);
-  let power = 0;
-  for (let n = 0; n < count; n++) {
-    for (let k = 0; k < K; k++) {
-      for (let m = 0; m < M; m++) {
-        const src = (n * U + k) * B + m, dst = (n * K + k) * M + m;
-        re[dst] = a.re[src];
-        im[dst] = a.im[src];
-        power += a.re[src] ** 2 + a.im[src] ** 2;
-      }
-    }
-  }
-  const mean = power / (count * K * M);
-  const g = mean > 0 ? 1 / Math.sqrt(mean) : 1;
-  for (let i = 0; i < re.length; i++) {
-    re[i] *= g;
-    im[i] *= g;
-  }
-  return { re: tf.tensor3d(re, [count, K, M]), im: tf.tensor3d(im, [count, K, M]) };
+  if (!QUADRIGA_SIZES.some((z) => z.antennas === M && z.users === K)) throw new Error(`${fn}(antennas, users): a committed size, one of ${QUADRIGA_SIZES.map((z) => `${z.antennas} × ${z.users}`).join(', ')}; got ${M} × ${K}`);
+  const a = quadrigaAll(condition, { antennas: M, users: K });
+  if (!(Number.isInteger(count) && count >= 1 && count <= a.count)) throw new Error(`${fn}(count): an integer in 1..${a.count} (the channels of the ${condition} set at ${M} × ${K}); got ${count}`);
+  const n = count * K * M;
+  return { re: tf.tensor3d(a.re.subarray(0, n), [count, K, M]), im: tf.tensor3d(a.im.subarray(0, n), [count, K, M]) };
 }

@@ -7,3 +7,4 @@ export * from './throughput';
 export * from './lowRes';
 export * from './lowResReport';
 export * from './generalisation';
+export * from './blockBer';

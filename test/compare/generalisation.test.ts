@@ -12,8 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  mapCellAt, mapCellVerdict, checkGeneralisation, generalisationCell, generalisationFigure, generalisationFindings, generalisationHeatmaps, generalisationLines,
-  generalisationMap, GeneralisationMap, GENERALISATION_GRID, quadrigaSubArray, readGeneralisation, GENERALISATION_TEST_CHANNELS,
+  mapCellAt, mapCellVerdict, MAP_PRACTICAL_SHARE, checkGeneralisation, generalisationCell, generalisationFigure, generalisationFindings, generalisationHeatmaps, generalisationLines,
+  generalisationMap, GeneralisationMap, GENERALISATION_GRID, quadrigaSet, QUADRIGA_SIZES, readGeneralisation, GENERALISATION_TEST_CHANNELS,
 } from '../../lib/compare/generalisation';
 import { PAPERS } from '../../lib/compare/runs';
 import { valueAt } from '../../lib/compare/trace';
@@ -81,18 +81,24 @@ test('σ_h² = 0 is perfect CSI exactly', { timeout: 30_000 }, async () => {
   }
 });
 
-test('QuaDRiGa sub-arrays: the first antennas and users, mean |h|² = 1', async () => {
+test('QuaDRiGa sets at each paper size: [count, K, M], every user normalised to ‖h_k‖² = M (the generator\'s rule)', async () => {
   await setup();
-  const h = quadrigaSubArray('los', { count: 50, users: 4, antennas: 4 });
-  try {
-    assert.deepEqual(h.re.shape, [50, 4, 4]);
-    const p = tf.tidy(() => tf.mean(tf.add(tf.square(h.re), tf.square(h.im))).dataSync()[0]);
-    assert.ok(Math.abs(p - 1) < 1e-5, `mean power ${p}`);
-  } finally {
-    tf.dispose([h.re, h.im]);
+  const n0 = tf.memory().numTensors;
+  for (const size of QUADRIGA_SIZES) {
+    for (const cond of ['los', 'nlos'] as const) {
+      const h = quadrigaSet(cond, { count: 20, ...size });
+      try {
+        assert.deepEqual(h.re.shape, [20, size.users, size.antennas]);
+        const norms = tf.tidy(() => tf.sum(tf.add(tf.square(h.re), tf.square(h.im)), -1).dataSync());
+        for (const v of norms) assert.ok(Math.abs(v / size.antennas - 1) < 1e-4, `${cond} ${size.antennas} × ${size.users}: ‖h_k‖² = ${v}`);
+      } finally {
+        tf.dispose([h.re, h.im]);
+      }
+    }
   }
-  assert.throws(() => quadrigaSubArray('los', { count: 10, users: 9, antennas: 4 }), /users\): an integer in 1\.\.8/);
-  assert.throws(() => quadrigaSubArray('nlos', { count: 10, users: 1, antennas: 129 }), /antennas\): an integer in 1\.\.128/);
+  assert.equal(tf.memory().numTensors, n0, 'no tensors kept');
+  assert.throws(() => quadrigaSet('los', { count: 10, users: 3, antennas: 4 }), /quadrigaSet\(antennas, users\): a committed size, one of 128 × 8, 4 × 4, 32 × 1; got 4 × 3/);
+  assert.throws(() => quadrigaSet('nlos', { count: 100000, users: 1, antennas: 32 }), /quadrigaSet\(count\): an integer in 1\.\.\d+/);
 });
 
 test('bad options are named with their allowed range', async () => {
@@ -185,4 +191,13 @@ test('heatmaps, the switcher figure and the findings are generated from the map'
     const c = mapCellAt(p, p.training.channel, 0, 0)!;
     assert.ok(text[i].includes(mapCellVerdict(c) === 'better' ? 'learned better beyond 2 s.e.' : 'learned worse beyond 2 s.e.'), p.paper);
   });
+});
+
+test('cell verdicts: beyond 2 s.e. and at least MAP_PRACTICAL_SHARE of the classic value, else even', () => {
+  assert.equal(mapCellVerdict({ gain: 0.05, se: 0.01, classic: 5 }), 'better');
+  assert.equal(mapCellVerdict({ gain: -0.05, se: 0.01, classic: 5 }), 'worse');
+  assert.equal(mapCellVerdict({ gain: 0.015, se: 0.01, classic: 5 }), 'even', 'within 2 s.e.');
+  assert.equal(mapCellVerdict({ gain: 1e-13, se: 1e-16, classic: 3e-5 }), 'even', 'certain but negligible (SER 1e-13 against 3e-5)');
+  assert.equal(mapCellVerdict({ gain: 4e-3, se: 1e-4, classic: 5 }), 'even', `below ${MAP_PRACTICAL_SHARE} of the classic value`);
+  assert.equal(mapCellVerdict({ gain: 6e-3, se: 1e-4, classic: 5 }), 'better');
 });

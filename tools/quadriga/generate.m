@@ -1,15 +1,26 @@
-function generate(scenario, count, seed, outfile, quadriga_path)
-%GENERATE Narrowband QuaDRiGa "Berlin UMa" channel sets for the NNO-C2PO paper notebook.
+function generate(scenario, count, seed, outfile, quadriga_path, antennas, users)
+%GENERATE Narrowband QuaDRiGa "Berlin UMa" channel sets for the NNO-C2PO paper notebook
+%(B = 128, U = 8) and, with the optional size arguments, the same channels at other array sizes.
 %
 %   generate(scenario, count, seed, outfile)
 %   generate(scenario, count, seed, outfile, quadriga_path)
+%   generate(scenario, count, seed, outfile, quadriga_path, antennas, users)
 %
 %   scenario       'los' -> QuaDRiGa scenario BERLIN_UMa_LOS, 'nlos' -> BERLIN_UMa_NLOS
-%   count          number of samples N (each sample is an independent drop of U = 8 users)
+%   count          number of samples N (each sample is an independent drop of U users)
 %   seed           RNG seed (non-negative integer); same seed + same software -> same file
 %   outfile        .mat file to write (MAT level 5, '-v7': compressed)
-%   quadriga_path  folder holding QuaDRiGa's quadriga_src; default: environment variable
-%                  QUADRIGA_PATH, else /opt/quadriga/quadriga_src
+%   quadriga_path  folder holding QuaDRiGa's quadriga_src; default ([] or omitted): environment
+%                  variable QUADRIGA_PATH, else /opt/quadriga/quadriga_src
+%   antennas       B, number of BS antennas (elements of the horizontal ULA); default ([] or
+%                  omitted) 128, the NNO-C2PO setting
+%   users          U, number of single-antenna users per sample; default ([] or omitted) 8
+%
+%   Only B and U change with the last two arguments; scenario, frequency, BS height, element
+%   pattern, lambda/2 spacing, drop region, batching and normalisation (||h_u||^2 = B) stay as
+%   below. With the defaults the random draws are exactly those of the 5-argument form, so the
+%   committed data/nno-c2po sets are reproduced bit for bit. The values of B and U are not stored
+%   as extra variables (they are size(H, 2) and size(H, 1)), so the saved variables are unchanged.
 %
 %   Runs under GNU Octave (tested: 7.3.0) and MATLAB with QuaDRiGa 2.8.1
 %   (github.com/fraunhoferhhi/QuaDRiGa). This script only CALLS QuaDRiGa's public API; it contains
@@ -17,9 +28,10 @@ function generate(scenario, count, seed, outfile, quadriga_path)
 %   non-commercial use only (Software License for The QuaDRiGa Channel Model, Fraunhofer HHI).
 %
 %   Output variables (MATLAB order):
-%     H            single complex, U x B x N = 8 x 128 x N: H(u, b, n) is the downlink narrowband
-%                  channel from BS antenna b to user u in sample n (y = H x + noise), normalised per
-%                  user and sample so that sum_b |H(u, b, n)|^2 = B (mean power 1 per antenna).
+%     H            single complex, U x B x N (default 8 x 128 x N): H(u, b, n) is the downlink
+%                  narrowband channel from BS antenna b to user u in sample n (y = H x + noise),
+%                  normalised per user and sample so that sum_b |H(u, b, n)|^2 = B (mean power 1
+%                  per antenna).
 %     gain_db      single U x N: the user's QuaDRiGa power gain 10log10(||h_u||^2 / B) before
 %                  normalisation (path loss + shadowing + antenna gains), for reference only.
 %     dist_2d_m    single U x N: BS-user horizontal distance in m.
@@ -43,19 +55,20 @@ function generate(scenario, count, seed, outfile, quadriga_path)
 %                           per set (no distance-dependent LoS probability), QuaDRiGa's own parameter
 %                           tables unmodified (15 / 25 clusters, 20 sub-paths each).
 %   Simulation parameters   QuaDRiGa defaults (qd_simulation_parameters, v2.8.1): use_3GPP_baseline = 0
-%                           (spherical waves + drifting, i.e. near-field effects across the 9.5 m
-%                           aperture are modelled), use_random_initial_phase = 1,
-%                           use_absolute_delays = 0; progress bars off.
+%                           (spherical waves + drifting, i.e. near-field effects across the
+%                           aperture are modelled; they matter for the 9.5 m aperture of B = 128),
+%                           use_random_initial_phase = 1, use_absolute_delays = 0; progress bars off.
 %   BS                      one BS per sample at (0, 0, 25 m): 25 m height (3GPP UMa; lower bound of
 %                           the Berlin UMa validity range 25-85 m).
-%   BS array                qd_arrayant('3gpp-3d', M = 1, N = 128, fc, pol = 1, tilt = 0, 0.5):
-%                           128-element horizontal ULA, lambda/2 spacing (7.49 cm, aperture 9.52 m),
+%   BS array                qd_arrayant('3gpp-3d', M = 1, N = B, fc, pol = 1, tilt = 0, 0.5):
+%                           B-element horizontal ULA (default B = 128), lambda/2 spacing (7.49 cm,
+%                           aperture (B-1) x 7.49 cm: 9.52 m for 128, 2.32 m for 32, 22 cm for 4),
 %                           single vertically polarised 3GPP TR 36.873 patch elements (65 deg
 %                           half-power beam width in azimuth and elevation, 8 dBi, 30 dB front-back),
 %                           elements along the y axis, broadside (boresight) towards +x
-%                           (azimuth 0), no mechanical or electrical down-tilt. B = 128.
-%   Users                   U = 8 single-antenna UEs per sample, qd_arrayant('omni') (isotropic,
-%                           vertical polarisation), height 1.5 m, default orientation.
+%                           (azimuth 0), no mechanical or electrical down-tilt.
+%   Users                   U single-antenna UEs per sample (default U = 8), qd_arrayant('omni')
+%                           (isotropic, vertical polarisation), height 1.5 m, default orientation.
 %   User drop region        120-degree sector centred on the array broadside (azimuth -60..+60 deg),
 %                           horizontal distance 50..250 m, uniform over the AREA of that annular
 %                           sector (r = sqrt(U(r_min^2, r_max^2)), azimuth ~ U(-60, 60) deg).
@@ -65,7 +78,7 @@ function generate(scenario, count, seed, outfile, quadriga_path)
 %                           parameter maps, new positions, new clusters); users of one sample share
 %                           that sample's spatially consistent maps (as in one real cell). To save
 %                           time, BATCH samples are simulated in one layout with BATCH BSs placed
-%                           20 km apart, each paired only with its own 8 users (layout.pairing).
+%                           20 km apart, each paired only with its own U users (layout.pairing).
 %   Normalisation           instantaneous per-user: h_u <- sqrt(B) h_u / ||h_u|| in every sample,
 %                           so ||h_u||^2 = B exactly (path loss, shadowing and antenna gain removed;
 %                           the spatial structure across antennas and between users is kept).
@@ -78,8 +91,8 @@ function generate(scenario, count, seed, outfile, quadriga_path)
 % ---------------------------------------------------------------------------------------------
 FC_HZ        = 2e9;      % centre frequency
 BANDWIDTH_HZ = 6.8e3;    % bandwidth; one frequency bin (f0)
-U            = 8;        % users per sample
-B            = 128;      % BS antennas (horizontal ULA)
+U_DEFAULT    = 8;        % users per sample (NNO-C2PO)
+B_DEFAULT    = 128;      % BS antennas, horizontal ULA (NNO-C2PO)
 SPACING_WL   = 0.5;      % element spacing in wavelengths
 BS_HEIGHT_M  = 25;       % BS height
 UE_HEIGHT_M  = 1.5;      % user height
@@ -93,8 +106,23 @@ BATCH        = 10;       % samples (BSs) per QuaDRiGa layout
 % Arguments
 % ---------------------------------------------------------------------------------------------
 if nargin < 4
-  error('generate:args', 'usage: generate(scenario, count, seed, outfile [, quadriga_path])');
+  error('generate:args', ...
+        'usage: generate(scenario, count, seed, outfile [, quadriga_path [, antennas [, users]]])');
 end
+if nargin < 6 || isempty(antennas)
+  antennas = B_DEFAULT;
+end
+if nargin < 7 || isempty(users)
+  users = U_DEFAULT;
+end
+if ~(isnumeric(antennas) && isscalar(antennas) && antennas >= 1 && antennas == round(antennas))
+  error('generate:args', 'antennas must be a positive integer');
+end
+if ~(isnumeric(users) && isscalar(users) && users >= 1 && users == round(users))
+  error('generate:args', 'users must be a positive integer');
+end
+B = double(antennas);    % BS antennas (horizontal ULA)
+U = double(users);       % users per sample
 if nargin < 5 || isempty(quadriga_path)
   quadriga_path = getenv('QUADRIGA_PATH');
   if isempty(quadriga_path)
@@ -161,7 +189,7 @@ while done < count
   l.no_rx = nr;
   l.rx_position = [r .* cos(phi) + l.tx_position(1, tx_of_rx); r .* sin(phi); UE_HEIGHT_M * ones(1, nr)];
   l.rx_array = ue_array;                 % same omni antenna for every user
-  l.pairing = [tx_of_rx; 1:nr];          % each BS only to its own 8 users
+  l.pairing = [tx_of_rx; 1:nr];          % each BS only to its own U users
   l.set_scenario(qd_scenario);
 
   c = l.get_channels;                    % vector of qd_channel, one per paired link
@@ -198,8 +226,8 @@ while done < count
 
   done = done + T;
   el = toc(t_start);
-  fprintf('%s seed %d: %d / %d samples, %.0f s elapsed, ~%.0f s left\n', ...
-          qd_scenario, seed, done, count, el, el / done * (count - done));
+  fprintf('%s B=%d U=%d seed %d: %d / %d samples, %.0f s elapsed, ~%.0f s left\n', ...
+          qd_scenario, B, U, seed, done, count, el, el / done * (count - done));
 end
 
 % ---------------------------------------------------------------------------------------------
@@ -211,5 +239,5 @@ seed = double(seed);
 save(outfile, 'H', 'gain_db', 'dist_2d_m', 'azimuth_deg', 'seed', 'fc_hz', 'bandwidth_hz', ...
      'bs_height_m', 'ue_height_m', 'r_min_m', 'r_max_m', 'sector_deg', 'element_spacing_wl', ...
      'is_los', '-v7');
-fprintf('wrote %s (%d samples, %.0f s)\n', outfile, count, toc(t_start));
+fprintf('wrote %s (%d samples, B = %d, U = %d, %.0f s)\n', outfile, count, B, U, toc(t_start));
 end
