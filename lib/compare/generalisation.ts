@@ -476,7 +476,7 @@ export interface GeneralisationHeatmap {
   y: number[];
   z: number[][];
   se: number[][];
-  /** +1 better beyond 2 s.e., −1 worse, 0 not distinguishable */
+  /** `mapCellVerdict`: +1 better, −1 worse, 0 not told apart (within 2 s.e. or below MAP_PRACTICAL_SHARE) */
   verdict: number[][];
   xLabel: string;
   yLabel: string;
@@ -518,15 +518,17 @@ const cellText = (g: number, se: number): string => `${g > 0 ? '+' : ''}${num(g)
 
 /**
  * The map of one paper as heatmaps: x = test SNR, y = σ_h², colour = gain (diverging around 0: learned
- * better above, worse below), each cell labelled "gain ± s.e."; the channel model switched in the browser.
+ * better above, worse below), each cell labelled "gain ± s.e.", with "≈ " in front where `mapCellVerdict`
+ * does not tell the two apart (the colour alone shows size, not significance); the channel model switched in
+ * the browser.
  */
 export function generalisationFigure(p: PaperGeneralisation): FigureSpec {
   const maps = generalisationHeatmaps(p);
   return {
-    title: `${p.paper}: gain of the learned method (blue: better, red: worse)`,
+    title: `${p.paper}: gain of the learned method (blue: better, red: worse; ≈: not told apart)`,
     xLabel: maps[0]?.xLabel ?? 'test SNR (dB)', yLabel: 'CSI error σ_h²', series: [],
     heatmaps: maps.map((h) => ({
-      name: h.label, x: h.x, y: h.y.map(String), z: h.z, text: h.z.map((row, i) => row.map((g, j) => cellText(g, h.se[i][j]))),
+      name: h.label, x: h.x, y: h.y.map(String), z: h.z, text: h.z.map((row, i) => row.map((g, j) => `${h.verdict[i][j] === 0 ? '≈ ' : ''}${cellText(g, h.se[i][j])}`)),
       zmid: 0, zLabel: `gain (${p.unit})`, group: h.label,
     })),
     ...(maps.length ? { switcher: { label: 'channel model', values: maps.map((h) => h.label), kind: 'dropdown' as const } } : {}),

@@ -180,6 +180,11 @@ test('heatmaps, the switcher figure and the findings are generated from the map'
     assert.deepEqual(fig.switcher?.values, maps.map((h) => h.label));
     const plotly = toPlotly(fig);
     assert.equal(plotly.data.filter((d) => d.type === 'heatmap').length, maps.length);
+    // "≈ " marks exactly the cells the verdict rule does not tell apart
+    fig.heatmaps!.forEach((hm, k) => hm.text!.forEach((row, i) => row.forEach((t, j) => {
+      const c = mapCellAt(p, maps[k].model, p.snrOffsetsDb[j], p.csiVars[i])!;
+      assert.equal(t.startsWith('≈ '), mapCellVerdict(c) === 'even', `${p.paper} ${maps[k].model} σ² ${p.csiVars[i]} offset ${p.snrOffsetsDb[j]}: "${t}"`);
+    })));
     const lines = generalisationLines(p);
     assert.equal(lines.series.length, maps.length * p.csiVars.length);
     toPlotly(lines);
