@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../core/complex';
 import type { Complex } from '../core/complex';
 import { safeDiv } from '../core/safe';
-import { wilsonInterval } from '../phy/errorRate';
+import { berOfReceived } from '../papers/c2po';
 import type { BerCurve, BerOptions } from '../papers/c2po';
 
 export function blockBerCurve(h: Complex, x: Complex, s: Complex, indices: tf.Tensor, opts: BerOptions): BerCurve {
@@ -27,8 +27,6 @@ export function blockBerCurve(h: Complex, x: Complex, s: Complex, indices: tf.Te
     throw new Error(`${fn}(x): must be [N, B, T] = [${n}, ${h.re.shape[2]}, ${t}] complex; got [${x.re.shape}]`);
   }
   if (indices.shape.join() !== `${n},${u},${t}`) throw new Error(`${fn}(indices): must be int32 [N, U, T] = [${n}, ${u}, ${t}]; got [${indices.shape}]`);
-  if (!Array.isArray(opts.snrDb) || opts.snrDb.length === 0) throw new Error(`${fn}(opts.snrDb): needs a non-empty list of SNRs in dB`);
-  const c = opts.constellation;
   // r = H x and the inverse gain 1/g_k = Σ|s|² / Σ conj(s) r, as conj(num)/|num|² · Σ|s|² (guarded)
   const [rRe, rIm, iRe, iIm] = tf.tidy(() => {
     const r = C.matmul(h, x); // [N, U, T]
@@ -37,32 +35,9 @@ export function blockBerCurve(h: Complex, x: Complex, s: Complex, indices: tf.Te
     const scale = safeDiv(den, C.abs2(num), 1e-30);
     return [r.re, r.im, tf.mul(num.re, scale), tf.neg(tf.mul(num.im, scale))];
   });
-  const rc = { re: rRe, im: rIm };
-  const inv = { re: iRe, im: iIm };
-  const bits = n * u * t * c.bitsPerSymbol * opts.noiseDraws;
-  const out: BerCurve = { snrDb: [...opts.snrDb], ber: [], low: [], high: [], bitErrors: [], bits };
   try {
-    opts.snrDb.forEach((snr, i) => {
-      const n0 = opts.power / 10 ** (snr / 10);
-      let errors = 0;
-      for (let d = 0; d < opts.noiseDraws; d++) {
-        const noise = opts.rng.fork(`noise/${i}/${d}`).complexNormal([n, u, t], n0);
-        try {
-          const decided = tf.tidy(() => c.hardDecision(C.mul(inv, C.add(rc, noise))));
-          errors += c.countErrors(indices, decided).bitErrors;
-          decided.dispose();
-        } finally {
-          C.dispose(noise);
-        }
-      }
-      const w = wilsonInterval(errors, bits);
-      out.ber.push(errors / bits);
-      out.low.push(w.low);
-      out.high.push(w.high);
-      out.bitErrors.push(errors);
-    });
+    return berOfReceived({ re: rRe, im: rIm }, { re: iRe, im: iIm }, indices, opts);
   } finally {
     tf.dispose([rRe, rIm, iRe, iIm]);
   }
-  return out;
 }

@@ -11,10 +11,11 @@ import * as tf from '@tensorflow/tfjs';
 import * as C from '../../lib/core/complex';
 import { qfunc } from '../../lib/core/special';
 import { Rng } from '../../lib/core/random';
+import { constellation } from '../../lib/phy/constellation';
 import * as c2po from '../../lib/papers/c2po';
 import * as gnn from '../../lib/papers/gnn';
 import {
-  c2poMatmulFlops, disposeLowResData, drawLowResData, LowResCurve, LowResMethod, lowResMethods, LowResResult, lowResFigures, lowResFindings, lowResolution, LowResOptions,
+  blockBerCurve, c2poMatmulFlops, disposeLowResData, gnnMatmulFlops, zfMatmulFlops, drawLowResData, LowResCurve, LowResMethod, lowResMethods, LowResResult, lowResFigures, lowResFindings, lowResolution, LowResOptions,
   lowResScenarioRng, lowResSignal, lowResTable, scenarioLabel,
 } from '../../lib/compare';
 import { backendTest, maxAbsDiff, setup } from '../helpers';
@@ -141,6 +142,46 @@ test('c2poMatmulFlops equals the BatchMatMul kernels tf.profile records for c2po
       flops += y * p + y * (p - 1);
     }
     assert.equal(flops, batch * c2poMatmulFlops({ users: U, antennas: B, iterations: t }), `U=${U}, B=${B}, t=${t}`);
+  }
+});
+
+test('gnnMatmulFlops equals the BatchMatMul kernels tf.profile records for the GNN forward pass (per-channel work shared by T)', async () => {
+  await setup();
+  const c = { users: 2, antennas: 8, bits: 1, hiddenLayers: 2, features: 8, symbolVectors: 5 };
+  const rng = new Rng('gnn-flops');
+  const model = gnn.buildGnn(rng, { bits: c.bits, hiddenLayers: c.hiddenLayers, features: c.features });
+  const batch = 3;
+  const h = rng.fork('h').complexNormal([batch, c.users, c.antennas]);
+  const s = rng.fork('s').complexNormal([batch, c.users, c.symbolVectors]);
+  const prof = await tf.profile(() => model.logits(h, s));
+  tf.dispose(prof.result as tf.Tensor);
+  C.dispose(h, s);
+  model.params.dispose();
+  let flops = 0;
+  for (const k of prof.kernels.filter((k) => k.name === 'BatchMatMul')) {
+    const p = k.inputShapes[0][k.inputShapes[0].length - 1];
+    const y = k.outputShapes[0].reduce((q, v) => q * v, 1);
+    flops += y * p + y * (p - 1);
+  }
+  const expected = batch * c.symbolVectors * gnnMatmulFlops(c);
+  assert.ok(Math.abs(flops - expected) <= 1e-9 * expected, `profiled ${flops}, counted ${expected}`);
+});
+
+test('cost and receiver inputs: bad sizes and shapes are named', () => {
+  assert.throws(() => zfMatmulFlops({ users: 2, antennas: 8, symbolVectors: 0 }), /zfMatmulFlops.*symbolVectors \(T\)/);
+  assert.throws(() => c2poMatmulFlops({ users: 2, antennas: 8, iterations: 0 }), /c2poMatmulFlops.*iterations/);
+  const z = (shape: number[]) => ({ re: tf.zeros(shape), im: tf.zeros(shape) });
+  const [h, x, s] = [z([2, 2, 4]), z([2, 4, 3]), z([2, 2, 3])];
+  const bad = z([2, 4, 5]);
+  const idx = tf.zeros([2, 2, 3], 'int32');
+  const opts = { snrDb: [0], noiseDraws: 1, rng: new Rng(1), constellation: constellation('16qam'), power: 1 };
+  try {
+    assert.throws(() => blockBerCurve(h, bad, s, idx, opts), /blockBerCurve\(x\): must be \[N, B, T\] = \[2, 4, 3\]/);
+    assert.throws(() => blockBerCurve(h, x, s, tf.zeros([2, 3, 2], 'int32'), opts), /blockBerCurve\(indices\): must be int32 \[N, U, T\]/);
+    assert.throws(() => blockBerCurve(h, x, s, idx, { ...opts, snrDb: [] }), /opts\.snrDb/);
+  } finally {
+    C.dispose(h, x, s, bad);
+    idx.dispose();
   }
 });
 

@@ -84,39 +84,50 @@ export function berCurve(data: EvalData, x: Complex, opts: BerOptions): BerCurve
   const fn = 'berCurve';
   checkBerOptions(fn, opts);
   checkData(fn, data, x);
-  const [n, u] = data.s.re.shape;
-  const c = opts.constellation;
   const [rRe, rIm, bRe, bIm, idx] = tf.tidy(() => {
     const r = C.matmul(data.h, C.expandDims(x, -1)); // H x: [N, U, 1]
     const beta = oppScale(r, C.expandDims(data.s, -1)); // (7): [N, 1, 1]
     return [r.re, r.im, beta.re, beta.im, tf.expandDims(data.indices, -1)];
   });
-  const rc = { re: rRe, im: rIm };
-  const bc = { re: bRe, im: bIm };
-  const out: BerCurve = { snrDb: [...opts.snrDb], ber: [], low: [], high: [], bitErrors: [], bits: n * u * c.bitsPerSymbol * opts.noiseDraws };
   try {
-    opts.snrDb.forEach((snr, i) => {
-      const n0 = opts.power / 10 ** (snr / 10);
-      let errors = 0;
-      for (let d = 0; d < opts.noiseDraws; d++) {
-        const noise = opts.rng.fork(`noise/${i}/${d}`).complexNormal([n, u, 1], n0);
-        try {
-          const decided = tf.tidy(() => c.hardDecision(C.mul(bc, C.add(rc, noise))));
-          errors += c.countErrors(idx, decided).bitErrors;
-          decided.dispose();
-        } finally {
-          C.dispose(noise);
-        }
-      }
-      const w = wilsonInterval(errors, out.bits);
-      out.ber.push(errors / out.bits);
-      out.low.push(w.low);
-      out.high.push(w.high);
-      out.bitErrors.push(errors);
-    });
+    return berOfReceived({ re: rRe, im: rIm }, { re: bRe, im: bIm }, idx, opts);
   } finally {
     tf.dispose([rRe, rIm, bRe, bIm, idx]);
   }
+}
+
+/**
+ * The BER curve of noiseless received samples r (any shape [...]) when the receiver scales r + n by
+ * `scale` (broadcast against r) and decides: n ~ CN(0, N0) of r's shape from `opts.rng` forked
+ * `noise/<snr index>/<draw>`, N0 = P/10^(SNR/10); `indices` the sent symbols, r's shape. Counts read
+ * once per SNR point and draw; Wilson intervals. `berCurve` (β̂ per symbol vector) and the side-by-side
+ * notebook's block receiver both end here.
+ */
+export function berOfReceived(r: Complex, scale: Complex, indices: tf.Tensor, opts: BerOptions): BerCurve {
+  checkBerOptions('berOfReceived', opts);
+  if (indices.shape.join() !== r.re.shape.join()) throw new Error(`berOfReceived(indices): must have the shape of r [${r.re.shape}]; got [${indices.shape}]`);
+  const c = opts.constellation;
+  const bits = r.re.size * c.bitsPerSymbol * opts.noiseDraws;
+  const out: BerCurve = { snrDb: [...opts.snrDb], ber: [], low: [], high: [], bitErrors: [], bits };
+  opts.snrDb.forEach((snr, i) => {
+    const n0 = opts.power / 10 ** (snr / 10);
+    let errors = 0;
+    for (let d = 0; d < opts.noiseDraws; d++) {
+      const noise = opts.rng.fork(`noise/${i}/${d}`).complexNormal(r.re.shape, n0);
+      try {
+        const decided = tf.tidy(() => c.hardDecision(C.mul(scale, C.add(r, noise))));
+        errors += c.countErrors(indices, decided).bitErrors;
+        decided.dispose();
+      } finally {
+        C.dispose(noise);
+      }
+    }
+    const w = wilsonInterval(errors, bits);
+    out.ber.push(errors / bits);
+    out.low.push(w.low);
+    out.high.push(w.high);
+    out.bitErrors.push(errors);
+  });
   return out;
 }
 
